@@ -1,0 +1,65 @@
+//! The few things the client does to the browser itself. Compiled to real
+//! calls in the WASM bundle and to nothing on the server, where these are
+//! never reached (they run from event handlers and effects only).
+
+#[cfg(feature = "hydrate")]
+mod imp {
+    use crate::i18n::Lang;
+    use wasm_bindgen::JsCast;
+
+    /// Sets `<html lang>`, so screen readers pronounce the page correctly.
+    pub fn set_document_lang(lang: Lang) {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            // Failing to set an attribute only costs pronunciation.
+            let _ = root.set_attribute("lang", lang.code());
+        }
+    }
+
+    /// Remembers the chosen language on this device for the next visit. The
+    /// cookie holds only the language code and is never stored by the server.
+    pub fn remember_lang(lang: Lang) {
+        let document = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok());
+        if let Some(document) = document {
+            let _ = document.set_cookie(&format!(
+                "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+                lang.code()
+            ));
+        }
+    }
+
+    /// Leaves for `url` at once: forgets everything this site keeps in the
+    /// tab and replaces the history entry, so "back" does not return here.
+    pub fn quick_exit(url: &str) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        if let Ok(Some(storage)) = window.session_storage() {
+            let _ = storage.clear();
+        }
+        if let Ok(Some(storage)) = window.local_storage() {
+            let _ = storage.clear();
+        }
+        let _ = window.location().replace(url);
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod imp {
+    use crate::i18n::Lang;
+
+    /// Server build: there is no document to change.
+    pub fn set_document_lang(_lang: Lang) {}
+
+    /// Server build: the cookie is written by the browser only.
+    pub fn remember_lang(_lang: Lang) {}
+
+    /// Server build: the link's own `href` does the work without WASM.
+    pub fn quick_exit(_url: &str) {}
+}
+
+pub use imp::{quick_exit, remember_lang, set_document_lang};

@@ -1,0 +1,47 @@
+use crate::i18n::use_i18n;
+use crate::service::ServiceInfo;
+use leptos::prelude::*;
+
+/// The emergency number and the service's helplines. Chat is not an emergency
+/// service, and the page says so wherever someone might need more.
+#[component]
+pub fn EmergencyBox() -> impl IntoView {
+    let i18n = use_i18n();
+    let helplines = expect_context::<ServiceInfo>().helplines;
+    view! {
+        <aside class="emergency" aria-labelledby="emergency-heading">
+            <h2 id="emergency-heading">{move || i18n.t().emergency_heading}</h2>
+            <p>{move || i18n.t().emergency_text}</p>
+            <ul class="helplines">
+                <li>
+                    <a class="helpline" href="tel:112">
+                        <span class="helpline-name">{move || i18n.t().emergency_112}</span>
+                        <span class="helpline-number">"112"</span>
+                    </a>
+                </li>
+                {helplines
+                    .into_iter()
+                    .map(|line| {
+                        let href = line.tel_href();
+                        let number = line.number.clone();
+                        let name = line.name.clone();
+                        let hours = line.hours.clone();
+                        view! {
+                            <li>
+                                <a class="helpline" href=href>
+                                    <span class="helpline-name">
+                                        {move || name.get(i18n.lang()).to_owned()}
+                                    </span>
+                                    <span class="helpline-number">{number}</span>
+                                    <span class="helpline-hours">
+                                        {move || hours.get(i18n.lang()).to_owned()}
+                                    </span>
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </aside>
+    }
+}

@@ -1,0 +1,20 @@
+use super::{LanguageSwitch, QuickExit};
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+
+/// The frame of every visitor page: quick exit first (so one Tab reaches it),
+/// the language switch, then the page itself.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <header class="topbar">
+            <QuickExit />
+            <a class="skip-link" href="#main">{move || i18n.t().skip_to_content}</a>
+            <LanguageSwitch />
+        </header>
+        <main id="main" class="page" tabindex="-1">
+            {children()}
+        </main>
+    }
+}

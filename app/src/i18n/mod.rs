@@ -1,0 +1,125 @@
+//! Every text a visitor sees goes through here: Danish by default, English
+//! second. Texts are fields of [`Texts`], so a text missing in one language is
+//! a compile error, not a blank on someone's phone.
+//!
+//! The language is chosen once per request on the server (a `lang` cookie set
+//! by the switch, else the browser's `Accept-Language`), shared with the client
+//! at hydration, and can be switched on the page without a reload.
+
+mod da;
+mod en;
+mod lang;
+
+pub use lang::Lang;
+
+use leptos::prelude::*;
+
+/// All user-visible texts of the front door in one language.
+///
+/// Service-specific texts (the service's name, its welcome text, helplines)
+/// are configuration and live in [`crate::service::ServiceInfo`] instead.
+#[derive(Debug)]
+pub struct Texts {
+    /// The name of the language in itself, shown on the switch.
+    pub language_name: &'static str,
+    /// Accessible name of the language switch.
+    pub language_nav: &'static str,
+    /// The always-visible button that leaves the site at once.
+    pub quick_exit: &'static str,
+    /// Explains the quick exit to screen readers and on hover.
+    pub quick_exit_hint: &'static str,
+    /// Main heading on the landing page under the service name.
+    pub landing_lead: &'static str,
+    /// Who the service is for.
+    pub landing_who: &'static str,
+    /// The three promises: short items shown as a list.
+    pub landing_promises: [&'static str; 3],
+    /// Heading of the emergency box.
+    pub emergency_heading: &'static str,
+    /// The chat is not an emergency service.
+    pub emergency_text: &'static str,
+    /// Label for the emergency number 112.
+    pub emergency_112: &'static str,
+    /// Heading of the page shown for an unknown address.
+    pub not_found_heading: &'static str,
+    /// Text on the not-found page.
+    pub not_found_text: &'static str,
+    /// Link back to the front page.
+    pub back_to_front_page: &'static str,
+    /// Accessible name of the main navigation landmark's skip link.
+    pub skip_to_content: &'static str,
+}
+
+/// The language of the page and its texts, provided as context by [`provide_i18n`].
+#[derive(Clone, Copy, Debug)]
+pub struct I18n {
+    lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// The current language (reactive).
+    pub fn lang(&self) -> Lang {
+        self.lang.get()
+    }
+
+    /// The texts in the current language (reactive: call inside a closure).
+    pub fn t(&self) -> &'static Texts {
+        self.lang.get().texts()
+    }
+
+    /// Switches the page's language; remembered on this device by a cookie
+    /// that holds nothing but the language code.
+    pub fn set_lang(&self, lang: Lang) {
+        self.lang.set(lang);
+    }
+}
+
+/// Makes [`I18n`] available to every component below.
+pub fn provide_i18n(initial: Lang) -> I18n {
+    let i18n = I18n {
+        lang: RwSignal::new(initial),
+    };
+    provide_context(i18n);
+    i18n
+}
+
+/// The [`I18n`] provided by the app root.
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_is_filled_in_in_both_languages() {
+        for lang in Lang::ALL {
+            let t = lang.texts();
+            let all = [
+                t.language_name,
+                t.language_nav,
+                t.quick_exit,
+                t.quick_exit_hint,
+                t.landing_lead,
+                t.landing_who,
+                t.emergency_heading,
+                t.emergency_text,
+                t.emergency_112,
+                t.not_found_heading,
+                t.not_found_text,
+                t.back_to_front_page,
+                t.skip_to_content,
+            ];
+            for text in all.iter().chain(t.landing_promises.iter()) {
+                assert!(!text.trim().is_empty(), "{lang:?} has an empty text");
+            }
+        }
+    }
+
+    #[test]
+    fn danish_and_english_texts_differ() {
+        assert_ne!(Lang::Da.texts().quick_exit, Lang::En.texts().quick_exit);
+        assert_ne!(Lang::Da.texts().landing_lead, Lang::En.texts().landing_lead);
+    }
+}

@@ -1,0 +1,31 @@
+//! The front door's Leptos application, compiled twice: with `ssr` into the
+//! server (which renders every page first, so the first screen never waits for
+//! WASM) and with `hydrate` into the WASM bundle that makes it interactive.
+//!
+//! # Layout
+//! - [`app`]: the HTML shell, the router and the per-request set-up
+//!   (language, service texts, content-security nonce).
+//! - [`i18n`]: every text a visitor sees, in Danish (default) and English.
+//! - [`service`]: the service's own name, texts and helplines (configuration,
+//!   not code: each municipality names its own service).
+//! - [`pages`]: one routed page per file.
+//! - [`components`]: presentational pieces shared by pages.
+
+pub mod app;
+mod browser;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+mod request;
+pub mod security;
+pub mod service;
+
+pub use app::{App, shell};
+
+/// Entry point of the WASM bundle: takes over the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,28 @@
+use crate::components::EmergencyBox;
+use crate::i18n::use_i18n;
+use crate::service::ServiceInfo;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The front door: who we are, who we are for, and what we promise.
+#[component]
+pub fn Landing() -> impl IntoView {
+    let i18n = use_i18n();
+    let service = expect_context::<ServiceInfo>();
+    let tagline = service.tagline.clone();
+    view! {
+        <Title text="" />
+        <section class="hero" aria-labelledby="service-name">
+            <h1 id="service-name">{service.name.clone()}</h1>
+            <p class="tagline">{move || tagline.get(i18n.lang()).to_owned()}</p>
+            <p class="lead">{move || i18n.t().landing_lead}</p>
+            <p>{move || i18n.t().landing_who}</p>
+            <ul class="promises">
+                {(0..3)
+                    .map(|i| view! { <li>{move || i18n.t().landing_promises[i]}</li> })
+                    .collect_view()}
+            </ul>
+        </section>
+        <EmergencyBox />
+    }
+}

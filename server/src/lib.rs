@@ -1,0 +1,29 @@
+//! The front door's server: renders and hydrates the Leptos pages, serves the
+//! WASM bundle, keeps the data and (from the chat on) relays live messages.
+//!
+//! Privacy is built in, not reviewed in: no client address, user agent or
+//! message text is logged, and nothing identifying is stored before a
+//! counsellor explicitly converts a case to treatment.
+//!
+//! # Layout
+//! - [`config`]: typed settings from environment variables and a file.
+//! - [`startup`]: [`startup::Application`] builds the router, binds, runs.
+//! - [`state`]: the shared [`state::AppState`].
+//! - [`db`]: the database (SQLite by default, PostgreSQL by URL) and migrations.
+//! - [`auth`]: counsellor sessions stored in the database.
+//! - [`routes`]: plain HTTP routes (health checks).
+//! - [`security`]: security headers for every response.
+//! - [`static_files`]: the compressed, long-cached WASM/JS/CSS bundle.
+//! - [`telemetry`]: logging that never carries identifying data.
+//! - [`shutdown`]: graceful shutdown on SIGTERM / Ctrl-C.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod routes;
+pub mod security;
+pub mod shutdown;
+pub mod startup;
+pub mod state;
+pub mod static_files;
+pub mod telemetry;

@@ -1,0 +1,3 @@
+//! Plain HTTP routes that are not pages or server functions.
+
+pub mod health;

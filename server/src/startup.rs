@@ -1,0 +1,166 @@
+//! Building and running the application: the router, its layers, the
+//! listener and graceful shutdown. Tests build the same [`Application`] on
+//! port 0.
+
+use crate::auth::{DbSessionStore, session_layer};
+use crate::config::Settings;
+use crate::db::{Db, DbError};
+use crate::routes::health;
+use crate::security::security_headers;
+use crate::state::AppState;
+use crate::static_files::{hash_file, pkg_router};
+use crate::telemetry::request_span;
+use app::{App, shell};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+/// The name cargo-leptos gives the bundle (`[[workspace.metadata.leptos]] name`).
+pub const BUNDLE_NAME: &str = "front-door";
+
+/// Largest request body accepted anywhere (forms and server functions).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Database(#[from] DbError),
+    /// The listening socket could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address from the settings.
+        addr: std::net::SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The data folder could not be created.
+    #[error("cannot create the data folder {path}: {source}")]
+    DataDir {
+        /// The folder.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A built, bound, not yet running server.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+    background: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Application {
+    /// Opens the database (applying migrations), binds the listener and
+    /// builds the router. Nothing is served until [`Application::run_until_stopped`].
+    pub async fn build(settings: Settings) -> Result<Application, StartupError> {
+        std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartupError::DataDir {
+            path: settings.data_dir.display().to_string(),
+            source,
+        })?;
+        let db = Db::connect(&settings.database_url(), settings.db_max_connections).await?;
+        let listener = TcpListener::bind(settings.addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr: settings.addr, source })?;
+        let addr = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: settings.addr,
+            source,
+        })?;
+
+        let hashed = hash_file().is_some();
+        let leptos_options = LeptosOptions::builder()
+            .output_name(BUNDLE_NAME)
+            .site_root(settings.site_root.display().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .hash_files(hashed)
+            .build();
+        let state = AppState {
+            leptos_options,
+            db: db.clone(),
+            service: Arc::new(settings.service.clone()),
+        };
+
+        let sessions = DbSessionStore::new(db.clone());
+        let background = vec![tokio::spawn(
+            sessions.clone().delete_expired_every(Duration::from_secs(15 * 60)),
+        )];
+        let router = router(state.clone(), &settings, hashed)
+            .layer(session_layer(sessions, settings.https));
+
+        tracing::info!(
+            %addr,
+            database = db.backend().name(),
+            hashed_bundle = hashed,
+            "front door ready"
+        );
+        Ok(Application { listener, router, state, background })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+    }
+
+    /// The shared state (tests reach the database through it).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then finishes requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(crate::shutdown::shutdown_signal()).await
+    }
+
+    /// Serves until `signal` resolves (tests use their own signal).
+    pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let Application { listener, router, state, background } = self;
+        let result = axum::serve(listener, router)
+            .with_graceful_shutdown(signal)
+            .await;
+        for task in background {
+            task.abort();
+        }
+        state.db.close().await;
+        result
+    }
+}
+
+/// Every route of the front door, with its layers (sessions are added by
+/// [`Application::build`]).
+fn router(state: AppState, settings: &Settings, hashed: bool) -> Router {
+    let routes = generate_route_list(App);
+    let service = state.service.clone();
+    let context = move || provide_context((*service).clone());
+    let options = state.leptos_options.clone();
+
+    Router::new()
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
+        .nest(
+            &format!("/{}", state.leptos_options.site_pkg_dir),
+            pkg_router(&settings.site_root, hashed),
+        )
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(axum::middleware::map_response_with_state(settings.https, security_headers))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+}

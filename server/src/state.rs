@@ -1,0 +1,18 @@
+//! The state shared by every handler, server function and background task.
+
+use crate::db::Db;
+use app::service::ServiceInfo;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+/// Cheap to clone: everything inside is reference-counted.
+#[derive(Clone, Debug, FromRef)]
+pub struct AppState {
+    /// Where the site is and what the bundle is called.
+    pub leptos_options: LeptosOptions,
+    /// The database pool.
+    pub db: Db,
+    /// The service's name, texts and helplines, as every page shows them.
+    pub service: Arc<ServiceInfo>,
+}
