@@ -69,6 +69,45 @@ test.describe('landing page, Danish browser', () => {
     expect(pageErrors, pageErrors.map((e) => e.message).join('\n')).toEqual([]);
   });
 
+  test('quick exit wipes the tab and leaves without a way back', async ({ page }) => {
+    // The neutral site is outside this machine's reach: answer for it.
+    await page.route('https://www.dr.dk/**', (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<title>Vejret</title><p>Vejret</p>' }),
+    );
+    await page.goto('about:blank');
+    await page.goto('/');
+    await page.evaluate(() => sessionStorage.setItem('front-door-test', 'conversation'));
+    // Hydrated once the language switch reacts; before that the link is a plain link.
+    await expect(async () => {
+      await page.getByRole('button', { name: 'English' }).click({ timeout: 1_000 });
+      await expect(html(page)).toHaveAttribute('lang', 'en', { timeout: 1_000 });
+    }).toPass({ timeout: 20_000 });
+    await page.getByRole('link', { name: /Quick exit/ }).click();
+    await expect(page).toHaveTitle('Vejret');
+    await page.goBack();
+    expect(page.url()).not.toContain('127.0.0.1');
+    // Same tab, same origin: sessionStorage would still hold the item had it not been wiped.
+    await page.goto('/');
+    expect(await page.evaluate(() => sessionStorage.getItem('front-door-test'))).toBeNull();
+  });
+
+  test('the page runs with its strict content security policy and no errors', async ({ page }) => {
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
+    const response = await page.goto('/');
+    const csp = response?.headers()['content-security-policy'] ?? '';
+    expect(csp).toContain("'wasm-unsafe-eval'");
+    expect(csp).not.toContain('unsafe-inline');
+    await expect(async () => {
+      await page.getByRole('button', { name: 'English' }).click({ timeout: 1_000 });
+      await expect(html(page)).toHaveAttribute('lang', 'en', { timeout: 1_000 });
+    }).toPass({ timeout: 20_000 });
+    expect(problems, problems.join('\n')).toEqual([]);
+  });
+
   test('has no serious accessibility violations (Danish)', async ({ page }) => {
     await page.goto('/');
     await expect(html(page)).toHaveAttribute('lang', 'da');

@@ -104,10 +104,13 @@ impl Settings {
         let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
 
         if let Some(addr) = var("FRONT_DOOR_ADDR").or_else(|| var("LEPTOS_SITE_ADDR")) {
-            settings.addr = addr.trim().parse().map_err(|_| ConfigError::InvalidVariable {
-                name: "FRONT_DOOR_ADDR",
-                reason: "expected an address and port such as 127.0.0.1:3000".to_owned(),
-            })?;
+            settings.addr = addr
+                .trim()
+                .parse()
+                .map_err(|_| ConfigError::InvalidVariable {
+                    name: "FRONT_DOOR_ADDR",
+                    reason: "expected an address and port such as 127.0.0.1:3000".to_owned(),
+                })?;
         }
         if let Some(url) = var("DATABASE_URL") {
             settings.database_url = Some(url);
@@ -163,13 +166,13 @@ impl Settings {
                 reason: "must be an https:// address of a neutral site".to_owned(),
             });
         }
-        if let Some(url) = &self.database_url {
-            if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-                return Err(ConfigError::InvalidVariable {
-                    name: "DATABASE_URL",
-                    reason: "expected sqlite:… or postgres://…".to_owned(),
-                });
-            }
+        if let Some(url) = &self.database_url
+            && crate::db::Backend::from_url(url).is_err()
+        {
+            return Err(ConfigError::InvalidVariable {
+                name: "DATABASE_URL",
+                reason: "expected sqlite:… or postgres://…".to_owned(),
+            });
         }
         Ok(())
     }
@@ -178,7 +181,10 @@ impl Settings {
     /// file in the data folder.
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", self.data_dir.join("front-door.db").display())
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("front-door.db").display()
+            )
         })
     }
 }
@@ -200,8 +206,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn load(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let vars: HashMap<String, String> =
-            vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         Settings::from_source(|name| vars.get(name).cloned())
     }
 
@@ -209,7 +217,10 @@ mod tests {
     fn with_no_configuration_the_service_runs_on_sqlite_in_the_data_folder() {
         let settings = load(&[]).expect("defaults are valid");
         assert_eq!(settings.addr.to_string(), "127.0.0.1:3000");
-        assert_eq!(settings.database_url(), "sqlite://data/front-door.db?mode=rwc");
+        assert_eq!(
+            settings.database_url(),
+            "sqlite://data/front-door.db?mode=rwc"
+        );
         assert!(!settings.https);
     }
 
@@ -233,7 +244,7 @@ mod tests {
         let cases: &[(&str, &str)] = &[
             ("FRONT_DOOR_ADDR", "not-an-address"),
             ("FRONT_DOOR_HTTPS", "maybe"),
-            ("FRONT_DOOR_DB_MAX_CONNECTIONS", "0"),
+            ("FRONT_DOOR_DB_MAX_CONNECTIONS", "-7"),
             ("DATABASE_URL", "mysql://secret@db"),
         ];
         for (name, value) in cases {

@@ -7,14 +7,14 @@ use http::{HeaderValue, header};
 /// Sets the headers every response carries, unless a handler chose its own:
 /// a Content-Security-Policy (pages set one with their script nonce), no
 /// sniffing, no referrer, no framing, no powerful browser features, HSTS over
-/// HTTPS, and `no-store` on pages and API answers so a shared phone's cache
-/// or back button does not show someone else's conversation.
+/// HTTPS, and `no-store` on everything but static assets, so a shared
+/// phone's cache or back button does not show someone else's conversation.
 pub async fn security_headers(State(https): State<bool>, mut response: Response) -> Response {
-    let is_page_or_data = response
+    let is_asset = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_none_or(|t| t.starts_with("text/html") || t.starts_with("application/json"));
+        .is_some_and(is_asset_type);
     let headers = response.headers_mut();
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         let policy = app::security::content_security_policy(None);
@@ -45,8 +45,27 @@ pub async fn security_headers(State(https): State<bool>, mut response: Response)
         );
     }
     if !headers.contains_key(header::CACHE_CONTROL) {
-        let policy = if is_page_or_data { "no-store" } else { "public, max-age=3600" };
+        let policy = if is_asset {
+            "public, max-age=3600"
+        } else {
+            "no-store"
+        };
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     response
+}
+
+/// Icons, styles, scripts, fonts and the manifest: the same for everyone.
+fn is_asset_type(content_type: &str) -> bool {
+    [
+        "image/",
+        "font/",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/wasm",
+        "application/manifest+json",
+    ]
+    .iter()
+    .any(|prefix| content_type.starts_with(prefix))
 }

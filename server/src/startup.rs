@@ -5,7 +5,7 @@
 use crate::auth::{DbSessionStore, session_layer};
 use crate::config::Settings;
 use crate::db::{Db, DbError};
-use crate::routes::health;
+use crate::routes::{health, manifest};
 use crate::security::security_headers;
 use crate::state::AppState;
 use crate::static_files::{hash_file, pkg_router};
@@ -22,7 +22,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 /// The name cargo-leptos gives the bundle (`[[workspace.metadata.leptos]] name`).
 pub const BUNDLE_NAME: &str = "front-door";
@@ -71,9 +72,13 @@ impl Application {
             source,
         })?;
         let db = Db::connect(&settings.database_url(), settings.db_max_connections).await?;
-        let listener = TcpListener::bind(settings.addr)
-            .await
-            .map_err(|source| StartupError::Bind { addr: settings.addr, source })?;
+        let listener =
+            TcpListener::bind(settings.addr)
+                .await
+                .map_err(|source| StartupError::Bind {
+                    addr: settings.addr,
+                    source,
+                })?;
         let addr = listener.local_addr().map_err(|source| StartupError::Bind {
             addr: settings.addr,
             source,
@@ -95,10 +100,12 @@ impl Application {
 
         let sessions = DbSessionStore::new(db.clone());
         let background = vec![tokio::spawn(
-            sessions.clone().delete_expired_every(Duration::from_secs(15 * 60)),
+            sessions
+                .clone()
+                .delete_expired_every(Duration::from_secs(15 * 60)),
         )];
-        let router = router(state.clone(), &settings, hashed)
-            .layer(session_layer(sessions, settings.https));
+        let router =
+            router(state.clone(), &settings, hashed).layer(session_layer(sessions, settings.https));
 
         tracing::info!(
             %addr,
@@ -106,12 +113,20 @@ impl Application {
             hashed_bundle = hashed,
             "front door ready"
         );
-        Ok(Application { listener, router, state, background })
+        Ok(Application {
+            listener,
+            router,
+            state,
+            background,
+        })
     }
 
     /// The port actually bound (useful with port 0).
     pub fn port(&self) -> u16 {
-        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+        self.listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_default()
     }
 
     /// The shared state (tests reach the database through it).
@@ -125,8 +140,16 @@ impl Application {
     }
 
     /// Serves until `signal` resolves (tests use their own signal).
-    pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let Application { listener, router, state, background } = self;
+    pub async fn run_until(
+        self,
+        signal: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let Application {
+            listener,
+            router,
+            state,
+            background,
+        } = self;
         let result = axum::serve(listener, router)
             .with_graceful_shutdown(signal)
             .await;
@@ -149,6 +172,7 @@ fn router(state: AppState, settings: &Settings, hashed: bool) -> Router {
     Router::new()
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
+        .route("/manifest.webmanifest", get(manifest::manifest))
         .nest(
             &format!("/{}", state.leptos_options.site_pkg_dir),
             pkg_router(&settings.site_root, hashed),
@@ -157,10 +181,19 @@ fn router(state: AppState, settings: &Settings, hashed: bool) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new().br(true).gzip(true))
-        .layer(axum::middleware::map_response_with_state(settings.https, security_headers))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(axum::middleware::map_response_with_state(
+            settings.https,
+            security_headers,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
 }

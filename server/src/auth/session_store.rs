@@ -26,10 +26,12 @@ impl DbSessionStore {
         Ok(done.rows_affected())
     }
 
-    /// Runs [`DbSessionStore::delete_expired`] every `period` until the task
-    /// is dropped. Errors are logged and retried next period.
+    /// Runs [`DbSessionStore::delete_expired`] every `period`, starting one
+    /// period from now, until the task is dropped. Errors are logged and
+    /// retried next period. (Expired sessions are never loaded anyway: this
+    /// only keeps the table small.)
     pub async fn delete_expired_every(self, period: Duration) {
-        let mut ticker = tokio::time::interval(period);
+        let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         loop {
             ticker.tick().await;
             if let Err(error) = self.delete_expired().await {
@@ -50,7 +52,8 @@ fn expiry_millis(record: &Record) -> i64 {
 #[async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        let data = serde_json::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data =
+            serde_json::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         // A fresh random 128-bit id practically never collides; if it does,
         // draw again rather than overwrite someone else's session.
         loop {
@@ -72,7 +75,8 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data = serde_json::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data =
+            serde_json::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         sqlx::query(
             "INSERT INTO counsellor_sessions (id, data, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",

@@ -150,13 +150,13 @@ fn create_sqlite_folder(url: &str) -> Result<(), DbError> {
     if path.is_empty() || path == ":memory:" {
         return Ok(());
     }
-    if let Some(folder) = std::path::Path::new(path).parent() {
-        if !folder.as_os_str().is_empty() {
-            std::fs::create_dir_all(folder).map_err(|source| DbError::Folder {
-                path: folder.display().to_string(),
-                source,
-            })?;
-        }
+    if let Some(folder) = std::path::Path::new(path).parent()
+        && !folder.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(folder).map_err(|source| DbError::Folder {
+            path: folder.display().to_string(),
+            source,
+        })?;
     }
     Ok(())
 }
@@ -173,10 +173,22 @@ mod tests {
 
     #[test]
     fn the_backend_follows_the_url_scheme() {
-        assert_eq!(Backend::from_url("sqlite://data/x.db").ok(), Some(Backend::Sqlite));
-        assert_eq!(Backend::from_url("sqlite::memory:").ok(), Some(Backend::Sqlite));
-        assert_eq!(Backend::from_url("postgres://h/db").ok(), Some(Backend::Postgres));
-        assert_eq!(Backend::from_url("postgresql://h/db").ok(), Some(Backend::Postgres));
+        assert_eq!(
+            Backend::from_url("sqlite://data/x.db").ok(),
+            Some(Backend::Sqlite)
+        );
+        assert_eq!(
+            Backend::from_url("sqlite::memory:").ok(),
+            Some(Backend::Sqlite)
+        );
+        assert_eq!(
+            Backend::from_url("postgres://h/db").ok(),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(
+            Backend::from_url("postgresql://h/db").ok(),
+            Some(Backend::Postgres)
+        );
         assert!(Backend::from_url("mysql://h/db").is_err());
     }
 }

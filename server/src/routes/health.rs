@@ -26,12 +26,21 @@ pub struct Readiness {
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
     let backend = state.db.backend().name();
     match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, Json(Readiness { database: "ok", backend })),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(Readiness {
+                database: "ok",
+                backend,
+            }),
+        ),
         Err(error) => {
             tracing::warn!(%error, "readiness check: database unreachable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(Readiness { database: "unreachable", backend }),
+                Json(Readiness {
+                    database: "unreachable",
+                    backend,
+                }),
             )
         }
     }

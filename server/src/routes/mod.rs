@@ -1,3 +1,4 @@
 //! Plain HTTP routes that are not pages or server functions.
 
 pub mod health;
+pub mod manifest;

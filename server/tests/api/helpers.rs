@@ -1,0 +1,237 @@
+//! Spawning the application for a test.
+
+use server::config::Settings;
+use server::db::Db;
+use server::startup::Application;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
+use tokio::sync::oneshot;
+
+/// Which database a test runs against.
+#[derive(Clone, Copy, Debug)]
+pub enum Database {
+    Sqlite,
+    Postgres,
+}
+
+/// Where the PostgreSQL tests connect (`TEST_DATABASE_URL`); the test
+/// command makes sure a server answers there.
+pub fn postgres_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+/// A running application and what a test needs to talk to it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub data_dir: PathBuf,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    schema: Option<String>,
+}
+
+/// A name no other test (or test run) uses.
+pub fn unique_name(prefix: &str) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    format!(
+        "{prefix}_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Settings for a test: port 0, a fresh data folder, the given database.
+pub async fn test_settings(database: Database) -> (Settings, Option<String>) {
+    init_logging();
+    let data_dir = std::env::temp_dir().join(unique_name("front-door-test"));
+    let mut settings = Settings {
+        addr: "127.0.0.1:0".parse().expect("valid address"),
+        site_root: data_dir.join("site"),
+        data_dir: data_dir.clone(),
+        db_max_connections: 5,
+        ..Settings::default()
+    };
+    let schema = match database {
+        Database::Sqlite => None,
+        Database::Postgres => {
+            let schema = unique_name("t");
+            create_schema(&schema).await;
+            let separator = if postgres_url().contains('?') {
+                '&'
+            } else {
+                '?'
+            };
+            settings.database_url = Some(format!(
+                "{}{separator}options=-c%20search_path%3D{schema}",
+                postgres_url()
+            ));
+            Some(schema)
+        }
+    };
+    (settings, schema)
+}
+
+/// Spawns the application on its own database.
+pub async fn spawn_app(database: Database) -> TestApp {
+    let (settings, schema) = test_settings(database).await;
+    spawn_with(settings, schema).await
+}
+
+/// Spawns the application with explicit settings.
+pub async fn spawn_with(settings: Settings, schema: Option<String>) -> TestApp {
+    let data_dir = settings.data_dir.clone();
+    let application = Application::build(settings)
+        .await
+        .expect("the application starts");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    let db = application.state().db.clone();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(application.run_until(async move {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client");
+    TestApp {
+        address,
+        client,
+        db,
+        data_dir,
+        stop: Some(stop),
+        server: Some(server),
+        schema,
+    }
+}
+
+impl TestApp {
+    /// GET `path` with extra headers.
+    pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self.client.get(format!("{}{path}", self.address));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("the request is answered")
+    }
+
+    /// Stops the server gracefully and waits until it has stopped.
+    pub async fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server
+                .await
+                .expect("the server task does not panic")
+                .expect("the server stops cleanly");
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+        if let Some(schema) = self.schema.take() {
+            // Drop runs outside async: clean up on a thread of its own.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("a runtime");
+                runtime.block_on(drop_schema(&schema));
+            })
+            .join();
+        }
+    }
+}
+
+async fn admin() -> sqlx::PgConnection {
+    use sqlx::Connection;
+    sqlx::PgConnection::connect(&postgres_url())
+        .await
+        .expect("PostgreSQL answers at TEST_DATABASE_URL (the test command starts it)")
+}
+
+async fn create_schema(schema: &str) {
+    use sqlx::Executor;
+    admin()
+        .await
+        .execute(format!("CREATE SCHEMA {schema}").as_str())
+        .await
+        .expect("create the test schema");
+}
+
+async fn drop_schema(schema: &str) {
+    use sqlx::Executor;
+    let _ = admin()
+        .await
+        .execute(format!("DROP SCHEMA IF EXISTS {schema} CASCADE").as_str())
+        .await;
+}
+
+/// Everything the server logged during this test binary's run.
+pub static LOGS: LazyLock<Arc<Mutex<Vec<u8>>>> = LazyLock::new(|| Arc::new(Mutex::new(Vec::new())));
+
+#[derive(Clone)]
+struct Capture;
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if std::env::var_os("TEST_LOG").is_some() {
+            std::io::stderr().write_all(buf)?;
+        }
+        LOGS.lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Captures the server's logs (at `info`, as in production) so tests can
+/// check what they contain; `TEST_LOG=1` also prints them.
+fn init_logging() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("info,sqlx=warn")
+            .with_ansi(false)
+            .with_writer(|| Capture)
+            .try_init();
+    });
+}
+
+/// The captured log text so far.
+pub fn logs() -> String {
+    String::from_utf8_lossy(&LOGS.lock().expect("log buffer")).into_owned()
+}
+
+/// Runs each named `async fn(TestApp)` once on SQLite and once on PostgreSQL,
+/// as `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name($crate::helpers::spawn_app($crate::helpers::Database::Sqlite).await).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                super::$name($crate::helpers::spawn_app($crate::helpers::Database::Postgres).await).await;
+            }
+        }
+    )*};
+}

@@ -1,0 +1,13 @@
+//! One integration-test binary: each test spawns the whole application on
+//! port 0 against a fresh database. Tests that touch storage run twice, on a
+//! temporary SQLite file and on PostgreSQL (an isolated schema per test).
+
+mod helpers;
+
+mod config;
+mod health;
+mod logging;
+mod pages;
+mod sessions;
+mod startup;
+mod static_files;
