@@ -21,6 +21,8 @@ if command -v rustup >/dev/null 2>&1 \
 else
   FRONT_DOOR_TOOLCHAIN=debian
   export RUSTC=/usr/bin/rustc
+  # Doc tests must be compiled by the same compiler's rustdoc.
+  export RUSTDOC=/usr/bin/rustdoc
 fi
 export FRONT_DOOR_TOOLCHAIN
 
