@@ -150,7 +150,8 @@ impl Application {
             state,
             background,
         } = self;
-        let result = axum::serve(listener, router)
+        let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let result = axum::serve(listener, service)
             .with_graceful_shutdown(signal)
             .await;
         for task in background {
@@ -173,6 +174,7 @@ fn router(state: AppState, settings: &Settings, hashed: bool) -> Router {
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/manifest.webmanifest", get(manifest::manifest))
+        .merge(crate::routes::auth::router(settings.https))
         .nest(
             &format!("/{}", state.leptos_options.site_pkg_dir),
             pkg_router(&settings.site_root, hashed),

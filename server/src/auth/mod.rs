@@ -1,9 +1,22 @@
 //! Counsellor authentication. Young people, parents and professionals never
 //! log in; only staff have sessions. Sessions live in the database so that a
 //! login works on every server node.
+//!
+//! # Layout
+//! - [`password`]: PBKDF2 hashing and constant-time verification.
+//! - [`counsellors`]: the accounts and the login check.
+//! - [`session`]: logging in with a rotated session id; [`CurrentCounsellor`].
+//! - [`limiter`]: in-memory limits on failed logins.
+//! - [`csrf`]: same-origin JSON guard for state-changing requests.
 
+pub mod counsellors;
+pub mod csrf;
+pub mod limiter;
+pub mod password;
+pub mod session;
 mod session_store;
 
+pub use session::{AuthRejection, CurrentCounsellor};
 pub use session_store::DbSessionStore;
 
 use time::Duration;

@@ -1,4 +1,5 @@
 //! Plain HTTP routes that are not pages or server functions.
 
+pub mod auth;
 pub mod health;
 pub mod manifest;
