@@ -7,6 +7,20 @@ mod imp {
     use crate::i18n::Lang;
     use wasm_bindgen::JsCast;
 
+    /// Sets the tab title (after a language switch).
+    pub fn set_title(title: &str) {
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            document.set_title(title);
+        }
+    }
+
+    /// The path of the page being shown.
+    pub fn current_path() -> String {
+        web_sys::window()
+            .and_then(|w| w.location().pathname().ok())
+            .unwrap_or_else(|| "/".to_owned())
+    }
+
     /// Sets `<html lang>`, so screen readers pronounce the page correctly.
     pub fn set_document_lang(lang: Lang) {
         if let Some(root) = web_sys::window()
@@ -52,6 +66,15 @@ mod imp {
 mod imp {
     use crate::i18n::Lang;
 
+    /// Server build: the shell renders the title.
+    pub fn set_title(_title: &str) {}
+
+    /// Server build: the path comes from the request instead (unused there).
+    #[allow(dead_code)]
+    pub fn current_path() -> String {
+        "/".to_owned()
+    }
+
     /// Server build: there is no document to change.
     pub fn set_document_lang(_lang: Lang) {}
 
@@ -62,4 +85,7 @@ mod imp {
     pub fn quick_exit(_url: &str) {}
 }
 
-pub use imp::{quick_exit, remember_lang, set_document_lang};
+pub use imp::{quick_exit, remember_lang, set_document_lang, set_title};
+// Read by the client build only; the server takes the path from the request.
+#[allow(unused_imports)]
+pub use imp::current_path;

@@ -16,6 +16,7 @@ mod browser;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod protocol;
 mod request;
 pub mod security;
 pub mod service;

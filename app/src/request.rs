@@ -38,6 +38,11 @@ mod imp {
         use_context::<ServiceInfo>().unwrap_or_default()
     }
 
+    /// The requested path (chooses the page).
+    pub fn current_path() -> String {
+        use_context::<Parts>().map_or_else(|| "/".to_owned(), |parts| parts.uri.path().to_owned())
+    }
+
     /// Generates this response's script nonce and sets the page's
     /// Content-Security-Policy, which allows only our own scripts, the WASM
     /// bundle and the inline hydration scripts carrying the nonce.
@@ -76,6 +81,11 @@ mod imp {
         ServiceInfo::default()
     }
 
+    /// Client build: the browser's location.
+    pub fn current_path() -> String {
+        crate::browser::current_path()
+    }
+
     /// Client build: headers are the server's business.
     pub fn secure_page() {}
 
@@ -83,4 +93,4 @@ mod imp {
     pub fn set_not_found() {}
 }
 
-pub use imp::{request_lang, secure_page, service_info, set_not_found};
+pub use imp::{current_path, request_lang, secure_page, service_info, set_not_found};

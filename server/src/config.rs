@@ -11,6 +11,7 @@
 //! | `FRONT_DOOR_SITE_ROOT` (or `LEPTOS_SITE_ROOT`) | `site_root` | `target/site` |
 //! | `FRONT_DOOR_HTTPS` | `https` | `false` |
 //! | `FRONT_DOOR_DB_MAX_CONNECTIONS` | `db_max_connections` | `10` |
+//! | `FRONT_DOOR_RETENTION_DAYS` | `retention_days` | `30` |
 //! | `FRONT_DOOR_SERVICE_NAME` | `service.name` | `Snak Om Det` |
 //!
 //! The service's texts and helplines are set in the file's `[service]` table
@@ -39,6 +40,10 @@ pub struct Settings {
     pub https: bool,
     /// Upper bound of pooled database connections.
     pub db_max_connections: u32,
+    /// Anonymous conversations are deleted this many days after their last
+    /// activity (the deletion job comes with the data-protection work; the
+    /// date is shown to the person from the start).
+    pub retention_days: u32,
     /// The service's own name, texts and helplines.
     pub service: ServiceInfo,
 }
@@ -52,6 +57,7 @@ impl Default for Settings {
             site_root: PathBuf::from("target/site"),
             https: false,
             db_max_connections: 10,
+            retention_days: 30,
             service: ServiceInfo::default(),
         }
     }
@@ -135,6 +141,17 @@ impl Settings {
                     reason: "expected a whole number from 1 to 1000".to_owned(),
                 })?;
         }
+        if let Some(days) = var("FRONT_DOOR_RETENTION_DAYS") {
+            settings.retention_days = days
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| (1..=3650).contains(n))
+                .ok_or_else(|| ConfigError::InvalidVariable {
+                    name: "FRONT_DOOR_RETENTION_DAYS",
+                    reason: "expected a whole number of days from 1 to 3650".to_owned(),
+                })?;
+        }
         if let Some(name) = var("FRONT_DOOR_SERVICE_NAME") {
             settings.service.name = name.trim().to_owned();
         }
@@ -175,6 +192,11 @@ impl Settings {
             });
         }
         Ok(())
+    }
+
+    /// How long an anonymous conversation is kept after its last activity.
+    pub fn retention(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(u64::from(self.retention_days) * 24 * 3600)
     }
 
     /// The database URL in use: the configured one, or the default SQLite

@@ -10,7 +10,9 @@
 //! - [`startup`]: [`startup::Application`] builds the router, binds, runs.
 //! - [`state`]: the shared [`state::AppState`].
 //! - [`db`]: the database (SQLite by default, PostgreSQL by URL) and migrations.
-//! - [`auth`]: counsellor sessions stored in the database.
+//! - [`auth`]: counsellor accounts and sessions stored in the database.
+//! - [`chat`]: anonymous conversations: storage, relay, the visitor's socket.
+//! - [`console`]: the counsellor's live socket.
 //! - [`routes`]: plain HTTP routes (health checks).
 //! - [`security`]: security headers for every response.
 //! - [`static_files`]: the compressed, long-cached WASM/JS/CSS bundle.
@@ -18,7 +20,9 @@
 //! - [`shutdown`]: graceful shutdown on SIGTERM / Ctrl-C.
 
 pub mod auth;
+pub mod chat;
 pub mod config;
+pub mod console;
 pub mod db;
 pub mod routes;
 pub mod security;

@@ -3,9 +3,12 @@
 //! port 0.
 
 use crate::auth::{DbSessionStore, session_layer};
+use crate::chat::ChatService;
+use crate::chat::hub::Hub;
+use crate::chat::store::ConversationStore;
 use crate::config::Settings;
 use crate::db::{Db, DbError};
-use crate::routes::{health, manifest};
+use crate::routes::{health, manifest, ws};
 use crate::security::security_headers;
 use crate::state::AppState;
 use crate::static_files::{hash_file, pkg_router};
@@ -17,10 +20,12 @@ use axum::routing::get;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use ring::rand::SystemRandom;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -60,6 +65,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    /// Tells live sockets to close (1012) so graceful shutdown can finish.
+    stopping: watch::Sender<bool>,
     background: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -92,10 +99,20 @@ impl Application {
             .site_addr(addr)
             .hash_files(hashed)
             .build();
+        let (stopping, shutdown) = watch::channel(false);
+        let chat = ChatService {
+            store: ConversationStore::new(db.clone()),
+            hub: Hub::new(),
+            rng: SystemRandom::new(),
+            retention: settings.retention(),
+            shutdown,
+        };
         let state = AppState {
             leptos_options,
             db: db.clone(),
             service: Arc::new(settings.service.clone()),
+            chat,
+            https: settings.https,
         };
 
         let sessions = DbSessionStore::new(db.clone());
@@ -117,6 +134,7 @@ impl Application {
             listener,
             router,
             state,
+            stopping,
             background,
         })
     }
@@ -148,8 +166,15 @@ impl Application {
             listener,
             router,
             state,
+            stopping,
             background,
         } = self;
+        // Sockets never end by themselves: tell them to close when the
+        // signal comes, so the graceful shutdown can complete.
+        let signal = async move {
+            signal.await;
+            let _ = stopping.send(true);
+        };
         let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
         let result = axum::serve(listener, service)
             .with_graceful_shutdown(signal)
@@ -174,6 +199,8 @@ fn router(state: AppState, settings: &Settings, hashed: bool) -> Router {
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/manifest.webmanifest", get(manifest::manifest))
+        .route("/ws/chat", get(ws::chat))
+        .route("/ws/console", get(ws::console))
         .merge(crate::routes::auth::router(settings.https))
         .nest(
             &format!("/{}", state.leptos_options.site_pkg_dir),

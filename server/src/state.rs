@@ -1,5 +1,6 @@
 //! The state shared by every handler, server function and background task.
 
+use crate::chat::ChatService;
 use crate::db::Db;
 use app::service::ServiceInfo;
 use axum::extract::FromRef;
@@ -15,4 +16,8 @@ pub struct AppState {
     pub db: Db,
     /// The service's name, texts and helplines, as every page shows them.
     pub service: Arc<ServiceInfo>,
+    /// The live chat: storage, relay, shutdown signal.
+    pub chat: ChatService,
+    /// Served over HTTPS (WebSocket Origin checks expect `https://`).
+    pub https: bool,
 }

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 /// The frame of every visitor page: quick exit first (so one Tab reaches it),
 /// the language switch, then the page itself.
 #[component]
-pub fn Layout(children: Children) -> impl IntoView {
+pub fn Layout<C: IntoView + 'static>(children: TypedChildren<C>) -> impl IntoView {
+    // TypedChildren, not Children: type-erased views cost the WASM ~20 KB.
+    let children = children.into_inner();
     let i18n = use_i18n();
     view! {
         <header class="topbar">

@@ -2,7 +2,6 @@ use crate::components::EmergencyBox;
 use crate::i18n::use_i18n;
 use crate::service::ServiceInfo;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The front door: who we are, who we are for, and what we promise.
 #[component]
@@ -11,7 +10,6 @@ pub fn Landing() -> impl IntoView {
     let service = expect_context::<ServiceInfo>();
     let tagline = service.tagline.clone();
     view! {
-        <Title text="" />
         <section class="hero" aria-labelledby="service-name">
             <h1 id="service-name">{service.name.clone()}</h1>
             <p class="tagline">{move || tagline.get(i18n.lang()).to_owned()}</p>

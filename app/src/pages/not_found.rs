@@ -2,7 +2,6 @@ use crate::components::EmergencyBox;
 use crate::i18n::use_i18n;
 use crate::request;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// Shown for any unknown address, with status 404.
 #[component]
@@ -10,7 +9,6 @@ pub fn NotFound() -> impl IntoView {
     request::set_not_found();
     let i18n = use_i18n();
     view! {
-        <Title text=move || i18n.t().not_found_heading />
         <section class="hero">
             <h1>{move || i18n.t().not_found_heading}</h1>
             <p>{move || i18n.t().not_found_text}</p>

@@ -112,6 +112,11 @@ pub async fn spawn_with(settings: Settings, schema: Option<String>) -> TestApp {
 }
 
 impl TestApp {
+    /// The conversation store on this app's database.
+    pub fn chat_store(&self) -> server::chat::store::ConversationStore {
+        server::chat::store::ConversationStore::new(self.db.clone())
+    }
+
     /// GET `path` with extra headers.
     pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
         let mut request = self.client.get(format!("{}{path}", self.address));

@@ -3,12 +3,15 @@
 //! temporary SQLite file and on PostgreSQL (an isolated schema per test).
 
 mod helpers;
+mod live;
 
 mod auth;
+mod chat;
 mod config;
 mod health;
 mod logging;
 mod pages;
+mod restart;
 mod sessions;
 mod startup;
 mod static_files;

@@ -1,0 +1,239 @@
+//! `/ws/chat`: the anonymous person's side.
+//!
+//! The first frame is [`ChatClientMsg::Start`] (a new conversation) or
+//! [`ChatClientMsg::Resume`] (after a reconnect or reload). The server
+//! answers [`ChatServerMsg::Joined`], then whatever was missed.
+
+use super::{AgeBand, ChatMessage, ErrorCode, Role, Sender, Topic};
+use serde::{Deserialize, Serialize};
+
+/// Frames from the anonymous person's browser.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ChatClientMsg {
+    /// Opens a new conversation in the queue. Age band and topic are optional.
+    Start {
+        /// [`super::PROTOCOL_VERSION`] of the client.
+        version: u16,
+        /// Who is writing.
+        role: Role,
+        /// Only asked of young people; optional.
+        #[serde(default)]
+        age_band: Option<AgeBand>,
+        /// Optional.
+        #[serde(default)]
+        topic: Option<Topic>,
+    },
+    /// Reattaches to an open conversation after a reconnect or reload.
+    Resume {
+        /// [`super::PROTOCOL_VERSION`] of the client.
+        version: u16,
+        /// The conversation token from [`ChatServerMsg::Joined`].
+        token: String,
+        /// The last `seq` this client has; everything after it is resent.
+        last_seq: u64,
+    },
+    /// A message; acknowledged with [`ChatServerMsg::Ack`] once stored.
+    /// Sending the same `client_id` again stores nothing new.
+    Send {
+        /// Client-generated id, unique within the conversation.
+        client_id: String,
+        /// The text.
+        text: String,
+    },
+    /// The person is typing. Relayed, never stored.
+    Typing,
+    /// The person ends the conversation (it is kept until retention).
+    End,
+    /// The person ends the conversation and asks for it to be deleted now.
+    Delete,
+    /// Keep-alive; answered with [`ChatServerMsg::Pong`].
+    Ping,
+}
+
+/// Where the conversation stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ChatState {
+    /// In the queue.
+    Waiting,
+    /// A counsellor has it.
+    Talking {
+        /// The counsellor's first name.
+        counsellor: String,
+    },
+    /// Ended by either side.
+    Ended,
+}
+
+/// Frames to the anonymous person's browser.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ChatServerMsg {
+    /// The conversation is open on this socket.
+    Joined {
+        /// The server's [`super::PROTOCOL_VERSION`].
+        version: u16,
+        /// Keep this (in sessionStorage) to resume after a reload.
+        token: String,
+        /// Current state.
+        state: ChatState,
+        /// Unix milliseconds when the conversation will be deleted if
+        /// nothing more happens (retention).
+        deleted_after: i64,
+    },
+    /// Place in the queue while waiting; sent whenever it changes.
+    Queue {
+        /// 1 = next.
+        position: u32,
+        /// Honest estimate from recent real waits; `None` when there is no
+        /// data yet.
+        estimate_secs: Option<u32>,
+    },
+    /// A counsellor has taken the conversation.
+    CounsellorJoined {
+        /// The counsellor's first name.
+        first_name: String,
+    },
+    /// A stored message (either side's, the person's own included).
+    Message(ChatMessage),
+    /// The person's message `client_id` is stored as `seq`.
+    Ack {
+        /// The id the client gave.
+        client_id: String,
+        /// Its number in the conversation.
+        seq: u64,
+    },
+    /// The counsellor has read everything up to `up_to`.
+    Read {
+        /// Highest `seq` read.
+        up_to: u64,
+    },
+    /// The counsellor is typing.
+    Typing,
+    /// The conversation has ended.
+    Ended {
+        /// Who ended it.
+        by: Sender,
+    },
+    /// The conversation and its messages are deleted.
+    Deleted,
+    /// One frame was rejected; the connection stays open.
+    Error {
+        /// What was wrong.
+        code: ErrorCode,
+        /// The rejected message's id, when it had one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_id: Option<String>,
+    },
+    /// Answer to [`ChatClientMsg::Ping`].
+    Pong,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_have_a_stable_json_shape() {
+        let start = ChatClientMsg::Start {
+            version: 1,
+            role: Role::YoungPerson,
+            age_band: Some(AgeBand::From15To17),
+            topic: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&start).ok().as_deref(),
+            Some(
+                r#"{"type":"start","version":1,"role":"young_person","age_band":"15_17","topic":null}"#
+            )
+        );
+        let message = ChatServerMsg::Message(ChatMessage {
+            seq: 3,
+            client_id: "c1".into(),
+            from: Sender::Counsellor,
+            text: "Hej".into(),
+            at: 5,
+        });
+        assert_eq!(
+            serde_json::to_string(&message).ok().as_deref(),
+            Some(
+                r#"{"type":"message","seq":3,"client_id":"c1","from":"counsellor","text":"Hej","at":5}"#
+            )
+        );
+    }
+
+    #[test]
+    fn every_frame_round_trips() {
+        let client = [
+            ChatClientMsg::Resume {
+                version: 1,
+                token: "t".into(),
+                last_seq: 9,
+            },
+            ChatClientMsg::Send {
+                client_id: "a".into(),
+                text: "ø".into(),
+            },
+            ChatClientMsg::Typing,
+            ChatClientMsg::End,
+            ChatClientMsg::Delete,
+            ChatClientMsg::Ping,
+        ];
+        for msg in client {
+            let json = serde_json::to_string(&msg).expect("serialises");
+            assert_eq!(serde_json::from_str::<ChatClientMsg>(&json).ok(), Some(msg));
+        }
+        let server = [
+            ChatServerMsg::Joined {
+                version: 1,
+                token: "t".into(),
+                state: ChatState::Talking {
+                    counsellor: "Anna".into(),
+                },
+                deleted_after: 1,
+            },
+            ChatServerMsg::Queue {
+                position: 2,
+                estimate_secs: None,
+            },
+            ChatServerMsg::CounsellorJoined {
+                first_name: "Anna".into(),
+            },
+            ChatServerMsg::Ack {
+                client_id: "a".into(),
+                seq: 1,
+            },
+            ChatServerMsg::Read { up_to: 4 },
+            ChatServerMsg::Typing,
+            ChatServerMsg::Ended {
+                by: Sender::Visitor,
+            },
+            ChatServerMsg::Deleted,
+            ChatServerMsg::Error {
+                code: ErrorCode::RateLimited,
+                client_id: Some("a".into()),
+            },
+            ChatServerMsg::Pong,
+        ];
+        for msg in server {
+            let json = serde_json::to_string(&msg).expect("serialises");
+            assert_eq!(serde_json::from_str::<ChatServerMsg>(&json).ok(), Some(msg));
+        }
+    }
+
+    #[test]
+    fn unknown_types_and_fields_are_rejected() {
+        for bad in [
+            r#"{"type":"launch_missiles"}"#,
+            r#"{"type":"send","client_id":"a"}"#,
+            r#"{"type":"send","client_id":"a","text":"x","admin":true}"#,
+            r#"{"type":"resume","version":1,"token":"t","last_seq":-1}"#,
+            r#"{"type":"start","version":1,"role":"king"}"#,
+            r#"[1,2,3]"#,
+            "",
+        ] {
+            assert!(serde_json::from_str::<ChatClientMsg>(bad).is_err(), "{bad}");
+        }
+    }
+}

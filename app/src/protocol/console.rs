@@ -1,0 +1,230 @@
+//! `/ws/console`: a logged-in counsellor's side. The socket is authorised by
+//! the counsellor's session cookie at the upgrade.
+
+use super::{AgeBand, ChatMessage, ErrorCode, Role, Topic};
+use serde::{Deserialize, Serialize};
+
+/// How a talk ended: feeds the monthly statistics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Advice or information given.
+    AdviceGiven,
+    /// A talk was booked.
+    BookedTalk,
+    /// Referred to another service.
+    ReferredElsewhere,
+    /// Converted to treatment (the conversion itself is its own act).
+    ConvertedToTreatment,
+    /// The person left.
+    PersonLeft,
+    /// Anything else.
+    Other,
+}
+
+/// A conversation in the queue, as the console lists it. Nothing here
+/// identifies the person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueEntry {
+    /// The conversation's id (opaque to the person, never shown to them).
+    pub conversation: i64,
+    /// Who is writing.
+    pub role: Role,
+    /// Age band, if given.
+    pub age_band: Option<AgeBand>,
+    /// Topic, if given.
+    pub topic: Option<Topic>,
+    /// When the person entered the queue (Unix milliseconds).
+    pub waiting_since: i64,
+    /// Higher first; raised by risk words or by hand.
+    pub priority: i32,
+}
+
+/// Frames from a counsellor's console.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ConsoleClientMsg {
+    /// First frame.
+    Hello {
+        /// [`super::PROTOCOL_VERSION`] of the client.
+        version: u16,
+    },
+    /// Take a waiting conversation. Exactly one counsellor wins.
+    Claim {
+        /// Which.
+        conversation: i64,
+    },
+    /// (Re)open a conversation this counsellor has, receiving what came
+    /// after `last_seq`.
+    Open {
+        /// Which.
+        conversation: i64,
+        /// The last `seq` this console has.
+        last_seq: u64,
+    },
+    /// A message to the person.
+    Send {
+        /// Which conversation.
+        conversation: i64,
+        /// Client-generated id, unique within the conversation.
+        client_id: String,
+        /// The text.
+        text: String,
+    },
+    /// The counsellor is typing (never stored).
+    Typing {
+        /// Which conversation.
+        conversation: i64,
+    },
+    /// The counsellor has read up to `up_to`.
+    Read {
+        /// Which conversation.
+        conversation: i64,
+        /// Highest `seq` read.
+        up_to: u64,
+    },
+    /// Ends the talk with an outcome.
+    Close {
+        /// Which conversation.
+        conversation: i64,
+        /// How it ended.
+        outcome: Outcome,
+    },
+    /// Ends an abusive conversation at once; it cannot be resumed.
+    Block {
+        /// Which conversation.
+        conversation: i64,
+    },
+    /// Keep-alive.
+    Ping,
+}
+
+/// Frames to a counsellor's console.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ConsoleServerMsg {
+    /// The console is connected as this counsellor.
+    Welcome {
+        /// The server's [`super::PROTOCOL_VERSION`].
+        version: u16,
+        /// The counsellor's first name.
+        first_name: String,
+        /// Conversations this counsellor has open (to reopen after a reload).
+        mine: Vec<i64>,
+    },
+    /// The whole waiting queue, sorted (priority, then oldest first); sent
+    /// on connect and whenever it changes.
+    Queue {
+        /// Waiting conversations.
+        waiting: Vec<QueueEntry>,
+    },
+    /// This counsellor now has the conversation.
+    Claimed {
+        /// What was claimed.
+        entry: QueueEntry,
+    },
+    /// A stored message in one of this counsellor's conversations.
+    Message {
+        /// Which conversation.
+        conversation: i64,
+        /// The message.
+        message: ChatMessage,
+    },
+    /// This counsellor's message is stored.
+    Ack {
+        /// Which conversation.
+        conversation: i64,
+        /// The id the console gave.
+        client_id: String,
+        /// Its number.
+        seq: u64,
+    },
+    /// The person is typing.
+    Typing {
+        /// Which conversation.
+        conversation: i64,
+    },
+    /// The conversation has ended (by the person, or by this console).
+    Ended {
+        /// Which conversation.
+        conversation: i64,
+        /// The person deleted it: its messages are gone.
+        deleted: bool,
+    },
+    /// One frame was rejected; the connection stays open.
+    Error {
+        /// What was wrong.
+        code: ErrorCode,
+        /// The conversation concerned, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        conversation: Option<i64>,
+        /// The rejected message's id, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_id: Option<String>,
+    },
+    /// Answer to [`ConsoleClientMsg::Ping`].
+    Pong,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn console_frames_round_trip() {
+        let entry = QueueEntry {
+            conversation: 7,
+            role: Role::Professional,
+            age_band: None,
+            topic: Some(Topic::Alcohol),
+            waiting_since: 1,
+            priority: 0,
+        };
+        let server = [
+            ConsoleServerMsg::Welcome {
+                version: 1,
+                first_name: "Anna".into(),
+                mine: vec![7],
+            },
+            ConsoleServerMsg::Queue {
+                waiting: vec![entry.clone()],
+            },
+            ConsoleServerMsg::Claimed { entry },
+            ConsoleServerMsg::Ended {
+                conversation: 7,
+                deleted: true,
+            },
+            ConsoleServerMsg::Error {
+                code: ErrorCode::AlreadyTaken,
+                conversation: Some(7),
+                client_id: None,
+            },
+        ];
+        for msg in server {
+            let json = serde_json::to_string(&msg).expect("serialises");
+            assert_eq!(
+                serde_json::from_str::<ConsoleServerMsg>(&json).ok(),
+                Some(msg)
+            );
+        }
+        let client = [
+            ConsoleClientMsg::Hello { version: 1 },
+            ConsoleClientMsg::Claim { conversation: 7 },
+            ConsoleClientMsg::Close {
+                conversation: 7,
+                outcome: Outcome::BookedTalk,
+            },
+            ConsoleClientMsg::Read {
+                conversation: 7,
+                up_to: 3,
+            },
+        ];
+        for msg in client {
+            let json = serde_json::to_string(&msg).expect("serialises");
+            assert_eq!(
+                serde_json::from_str::<ConsoleClientMsg>(&json).ok(),
+                Some(msg)
+            );
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! The anonymous chat: storage, the in-process relay, and the visitor's
+//! socket. The counsellor's socket lives in [`crate::console`].
+
+pub mod hub;
+pub mod limit;
+pub mod session;
+pub mod store;
+pub mod token;
+
+use hub::Hub;
+use ring::rand::SystemRandom;
+use std::time::Duration;
+use store::ConversationStore;
+use tokio::sync::watch;
+
+/// How long a socket may stay silent (clients ping every 25 s).
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(75);
+
+/// How long a new socket has to send its first frame.
+pub const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Everything the chat sockets share.
+#[derive(Clone, Debug)]
+pub struct ChatService {
+    /// Conversation storage.
+    pub store: ConversationStore,
+    /// Live relay.
+    pub hub: Hub,
+    /// Randomness for tokens.
+    pub rng: SystemRandom,
+    /// Conversations are deleted this long after their last activity.
+    pub retention: Duration,
+    /// Becomes `true` when the server shuts down: sockets close with 1012
+    /// so clients reconnect (to this node once it is back, or another).
+    pub shutdown: watch::Receiver<bool>,
+}

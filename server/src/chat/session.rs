@@ -1,0 +1,505 @@
+//! One visitor's socket: the first frame opens or resumes a conversation,
+//! then frames from the browser and events from the hub are handled in one
+//! loop until either side leaves.
+
+use super::hub::ConversationEvent;
+use super::limit::TokenBucket;
+use super::store::{Conversation, State, StoreError, estimate_wait_secs};
+use super::token::{new_token, token_hash};
+use super::{ChatService, HELLO_TIMEOUT, IDLE_TIMEOUT};
+use crate::auth::counsellors::{self, CounsellorId};
+use app::protocol::chat::{ChatClientMsg, ChatServerMsg, ChatState};
+use app::protocol::{
+    ErrorCode, PROTOCOL_VERSION, Sender, close_code, decode, encode, valid_client_id, valid_text,
+};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use tokio::sync::broadcast::error::RecvError;
+
+/// How many missed messages are sent per database read when catching up.
+const CATCH_UP_BATCH: u32 = 200;
+
+/// What ends the loop, and how the socket is closed.
+enum Exit {
+    /// Close with this code and reason.
+    Close(u16, &'static str),
+    /// The client went away (or the socket broke): nothing to send.
+    Gone,
+}
+
+/// Runs one visitor socket to its end. Never panics on client input; every
+/// failure ends only this socket.
+pub async fn run(mut socket: WebSocket, chat: ChatService) {
+    let exit = match open(&mut socket, &chat).await {
+        Ok(mut connection) => connection.serve(&mut socket, &chat).await,
+        Err(exit) => exit,
+    };
+    if let Exit::Close(code, reason) = exit {
+        let _ = socket
+            .send(Message::Close(Some(CloseFrame {
+                code,
+                reason: Utf8Bytes::from_static(reason),
+            })))
+            .await;
+    }
+}
+
+/// A socket attached to a conversation.
+struct Connection {
+    conversation: Conversation,
+    events: tokio::sync::broadcast::Receiver<ConversationEvent>,
+    queue: tokio::sync::watch::Receiver<u64>,
+    /// Highest `seq` this socket has delivered to the browser.
+    delivered: u64,
+    frames: TokenBucket,
+    messages: TokenBucket,
+    typing: TokenBucket,
+    strikes: u32,
+}
+
+async fn send(socket: &mut WebSocket, msg: &ChatServerMsg) -> Result<(), Exit> {
+    socket
+        .send(Message::text(encode(msg)))
+        .await
+        .map_err(|_| Exit::Gone)
+}
+
+/// Reads the first frame and opens (Start) or reattaches (Resume).
+async fn open(socket: &mut WebSocket, chat: &ChatService) -> Result<Connection, Exit> {
+    let first = match tokio::time::timeout(HELLO_TIMEOUT, socket.recv()).await {
+        Err(_) => return Err(Exit::Close(close_code::BAD_HELLO, "no hello")),
+        Ok(None | Some(Err(_))) => return Err(Exit::Gone),
+        Ok(Some(Ok(Message::Text(text)))) => text,
+        Ok(Some(Ok(Message::Close(_)))) => return Err(Exit::Gone),
+        Ok(Some(Ok(_))) => return Err(Exit::Close(close_code::BAD_HELLO, "expected a text hello")),
+    };
+    let hello: ChatClientMsg =
+        decode(&first).map_err(|_| Exit::Close(close_code::BAD_HELLO, "invalid hello"))?;
+    let (conversation, token, last_seq) = match hello {
+        ChatClientMsg::Start {
+            version,
+            role,
+            age_band,
+            topic,
+        } => {
+            check_version(version)?;
+            let token = new_token(&chat.rng).map_err(|_| Exit::Close(1011, "no randomness"))?;
+            let conversation = chat
+                .store
+                .create(&token_hash(&token), role, age_band, topic)
+                .await
+                .map_err(|error| unavailable(&error))?;
+            chat.hub.queue_changed();
+            tracing::info!(conversation = conversation.id, "chat started");
+            (conversation, token, 0)
+        }
+        ChatClientMsg::Resume {
+            version,
+            token,
+            last_seq,
+        } => {
+            check_version(version)?;
+            let conversation = chat
+                .store
+                .find_by_token(&token_hash(&token))
+                .await
+                .map_err(|error| unavailable(&error))?;
+            let Some(conversation) = conversation else {
+                let _ = send(
+                    socket,
+                    &ChatServerMsg::Error {
+                        code: ErrorCode::NotFound,
+                        client_id: None,
+                    },
+                )
+                .await;
+                return Err(Exit::Close(
+                    close_code::UNKNOWN_CONVERSATION,
+                    "unknown conversation",
+                ));
+            };
+            if conversation.blocked {
+                return Err(Exit::Close(close_code::BLOCKED, "conversation ended"));
+            }
+            (conversation, token, last_seq)
+        }
+        _ => {
+            return Err(Exit::Close(
+                close_code::BAD_HELLO,
+                "expected start or resume",
+            ));
+        }
+    };
+
+    // Subscribe before reading the backlog: nothing can fall in between.
+    let events = chat.hub.subscribe(conversation.id);
+    let queue = chat.hub.watch_queue();
+    let state = chat_state(chat, &conversation).await?;
+    let deleted_after = conversation.last_activity_at
+        + i64::try_from(chat.retention.as_millis()).unwrap_or(i64::MAX);
+    send(
+        socket,
+        &ChatServerMsg::Joined {
+            version: PROTOCOL_VERSION,
+            token,
+            state,
+            deleted_after,
+        },
+    )
+    .await?;
+    let mut connection = Connection {
+        conversation,
+        events,
+        queue,
+        delivered: last_seq,
+        frames: TokenBucket::new(30, 3.0),
+        messages: TokenBucket::new(10, 1.0),
+        typing: TokenBucket::new(2, 0.5),
+        strikes: 0,
+    };
+    connection.catch_up(socket, chat).await?;
+    if connection.conversation.state == State::Waiting {
+        connection.send_queue_position(socket, chat).await?;
+    }
+    Ok(connection)
+}
+
+fn check_version(version: u16) -> Result<(), Exit> {
+    if version == PROTOCOL_VERSION {
+        Ok(())
+    } else {
+        Err(Exit::Close(close_code::VERSION_MISMATCH, "reload the page"))
+    }
+}
+
+fn unavailable(error: &StoreError) -> Exit {
+    tracing::error!(%error, "chat storage failed");
+    Exit::Close(close_code::SERVICE_RESTART, "try again shortly")
+}
+
+async fn chat_state(chat: &ChatService, conversation: &Conversation) -> Result<ChatState, Exit> {
+    Ok(match conversation.state {
+        State::Waiting => ChatState::Waiting,
+        State::Ended => ChatState::Ended,
+        State::Active => {
+            let counsellor = match conversation.counsellor_id {
+                Some(id) => counsellors::find_by_id(chat.store.db(), CounsellorId(id))
+                    .await
+                    .map_err(|error| unavailable(&StoreError::Db(error)))?
+                    .map(|c| c.first_name.to_string())
+                    .unwrap_or_default(),
+                None => String::new(),
+            };
+            ChatState::Talking { counsellor }
+        }
+    })
+}
+
+impl Connection {
+    async fn serve(&mut self, socket: &mut WebSocket, chat: &ChatService) -> Exit {
+        let mut shutdown = chat.shutdown.clone();
+        loop {
+            let step = tokio::select! {
+                frame = tokio::time::timeout(IDLE_TIMEOUT, socket.recv()) => match frame {
+                    Err(_) => Err(Exit::Close(close_code::IDLE, "idle")),
+                    Ok(None) => Err(Exit::Gone),
+                    Ok(Some(Err(error))) => Err(read_failed(&error)),
+                    Ok(Some(Ok(message))) => self.on_frame(socket, chat, message).await,
+                },
+                event = self.events.recv() => self.on_event(socket, chat, event).await,
+                changed = self.queue.changed(), if self.conversation.state == State::Waiting => {
+                    match changed {
+                        Ok(()) => self.send_queue_position(socket, chat).await,
+                        Err(_) => Ok(()),
+                    }
+                }
+                () = stopping(&mut shutdown) => {
+                    Err(Exit::Close(close_code::SERVICE_RESTART, "server restarting"))
+                }
+            };
+            if let Err(exit) = step {
+                chat.hub.forget_if_unused(self.conversation.id);
+                return exit;
+            }
+        }
+    }
+
+    /// Sends every stored message after what this socket delivered.
+    async fn catch_up(&mut self, socket: &mut WebSocket, chat: &ChatService) -> Result<(), Exit> {
+        loop {
+            let missed = chat
+                .store
+                .messages_after(self.conversation.id, self.delivered, CATCH_UP_BATCH)
+                .await
+                .map_err(|error| unavailable(&error))?;
+            let done = missed.len() < CATCH_UP_BATCH as usize;
+            for message in missed {
+                self.delivered = message.seq;
+                send(socket, &ChatServerMsg::Message(message)).await?;
+            }
+            if done {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn send_queue_position(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+    ) -> Result<(), Exit> {
+        let position = chat.store.queue_position(&self.conversation).await;
+        let waits = chat.store.recent_waits(20).await;
+        match (position, waits) {
+            (Ok(position), Ok(waits)) => {
+                send(
+                    socket,
+                    &ChatServerMsg::Queue {
+                        position,
+                        estimate_secs: estimate_wait_secs(&waits),
+                    },
+                )
+                .await
+            }
+            (Err(error), _) | (_, Err(error)) => {
+                // Not fatal: the next queue change tries again.
+                tracing::warn!(%error, "queue position unavailable");
+                Ok(())
+            }
+        }
+    }
+
+    async fn reject(
+        &mut self,
+        socket: &mut WebSocket,
+        code: ErrorCode,
+        client_id: Option<String>,
+    ) -> Result<(), Exit> {
+        send(socket, &ChatServerMsg::Error { code, client_id }).await
+    }
+
+    async fn on_frame(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        message: Message,
+    ) -> Result<(), Exit> {
+        let text = match message {
+            Message::Text(text) => text,
+            Message::Binary(_) => return self.reject(socket, ErrorCode::BinaryFrame, None).await,
+            Message::Close(_) => return Err(Exit::Gone),
+            // axum answers pings itself; pongs need nothing.
+            Message::Ping(_) | Message::Pong(_) => return Ok(()),
+        };
+        if !self.frames.try_take() {
+            self.strikes += 1;
+            if self.strikes > 20 {
+                return Err(Exit::Close(close_code::TOO_FAST, "too many frames"));
+            }
+            return self.reject(socket, ErrorCode::RateLimited, None).await;
+        }
+        let Ok(frame) = decode::<ChatClientMsg>(&text) else {
+            return self.reject(socket, ErrorCode::InvalidFrame, None).await;
+        };
+        match frame {
+            ChatClientMsg::Send { client_id, text } => {
+                self.on_send(socket, chat, client_id, text).await
+            }
+            ChatClientMsg::Typing => {
+                if self.typing.try_take() && self.conversation.state != State::Ended {
+                    chat.hub.publish(
+                        self.conversation.id,
+                        ConversationEvent::Typing(Sender::Visitor),
+                    );
+                }
+                Ok(())
+            }
+            ChatClientMsg::Ping => send(socket, &ChatServerMsg::Pong).await,
+            ChatClientMsg::End => {
+                let ended = chat
+                    .store
+                    .end(self.conversation.id, Sender::Visitor, None, false)
+                    .await
+                    .map_err(|error| unavailable(&error))?;
+                if ended {
+                    self.after_end(chat, false);
+                }
+                self.conversation.state = State::Ended;
+                send(
+                    socket,
+                    &ChatServerMsg::Ended {
+                        by: Sender::Visitor,
+                    },
+                )
+                .await
+            }
+            ChatClientMsg::Delete => {
+                let was_waiting = self.conversation.state == State::Waiting;
+                chat.store
+                    .end(self.conversation.id, Sender::Visitor, None, false)
+                    .await
+                    .map_err(|e| unavailable(&e))?;
+                chat.store
+                    .delete(self.conversation.id)
+                    .await
+                    .map_err(|error| unavailable(&error))?;
+                chat.hub.publish(
+                    self.conversation.id,
+                    ConversationEvent::Ended {
+                        by: Sender::Visitor,
+                        deleted: true,
+                        blocked: false,
+                    },
+                );
+                if was_waiting {
+                    chat.hub.queue_changed();
+                }
+                tracing::info!(
+                    conversation = self.conversation.id,
+                    "chat deleted at the person's request"
+                );
+                send(socket, &ChatServerMsg::Deleted).await?;
+                Err(Exit::Close(1000, "deleted"))
+            }
+            ChatClientMsg::Start { .. } | ChatClientMsg::Resume { .. } => {
+                self.reject(socket, ErrorCode::NotAllowed, None).await
+            }
+        }
+    }
+
+    fn after_end(&self, chat: &ChatService, deleted: bool) {
+        chat.hub.publish(
+            self.conversation.id,
+            ConversationEvent::Ended {
+                by: Sender::Visitor,
+                deleted,
+                blocked: false,
+            },
+        );
+        if self.conversation.state == State::Waiting {
+            chat.hub.queue_changed();
+        }
+    }
+
+    async fn on_send(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        client_id: String,
+        text: String,
+    ) -> Result<(), Exit> {
+        if !valid_client_id(&client_id) {
+            return self.reject(socket, ErrorCode::InvalidClientId, None).await;
+        }
+        if !valid_text(&text) {
+            return self
+                .reject(socket, ErrorCode::InvalidText, Some(client_id))
+                .await;
+        }
+        if !self.messages.try_take() {
+            return self
+                .reject(socket, ErrorCode::RateLimited, Some(client_id))
+                .await;
+        }
+        match chat
+            .store
+            .append(self.conversation.id, Sender::Visitor, &client_id, &text)
+            .await
+        {
+            Ok(appended) => {
+                // Acknowledge only now: the message is durably stored.
+                send(
+                    socket,
+                    &ChatServerMsg::Ack {
+                        client_id,
+                        seq: appended.message.seq,
+                    },
+                )
+                .await?;
+                if !appended.duplicate {
+                    self.conversation.last_activity_at = appended.message.at;
+                    chat.hub.publish(
+                        self.conversation.id,
+                        ConversationEvent::Message(appended.message),
+                    );
+                }
+                Ok(())
+            }
+            Err(StoreError::Ended) => {
+                self.conversation.state = State::Ended;
+                self.reject(socket, ErrorCode::NotAllowed, Some(client_id))
+                    .await
+            }
+            Err(StoreError::NotFound) => {
+                Err(Exit::Close(close_code::UNKNOWN_CONVERSATION, "deleted"))
+            }
+            Err(error @ StoreError::Db(_)) => {
+                tracing::error!(%error, "could not store a message");
+                // Nothing lost: the browser keeps it and retries.
+                self.reject(socket, ErrorCode::Unavailable, Some(client_id))
+                    .await
+            }
+        }
+    }
+
+    async fn on_event(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        event: Result<ConversationEvent, RecvError>,
+    ) -> Result<(), Exit> {
+        match event {
+            Ok(ConversationEvent::Message(message)) => {
+                if message.seq == self.delivered + 1 {
+                    self.delivered = message.seq;
+                    send(socket, &ChatServerMsg::Message(message)).await
+                } else if message.seq > self.delivered {
+                    // A gap (events raced the catch-up): read it from storage.
+                    self.catch_up(socket, chat).await
+                } else {
+                    Ok(())
+                }
+            }
+            Ok(ConversationEvent::Typing(Sender::Counsellor)) => {
+                send(socket, &ChatServerMsg::Typing).await
+            }
+            Ok(ConversationEvent::Typing(Sender::Visitor)) => Ok(()),
+            Ok(ConversationEvent::Read(up_to)) => {
+                send(socket, &ChatServerMsg::Read { up_to }).await
+            }
+            Ok(ConversationEvent::CounsellorJoined { first_name }) => {
+                self.conversation.state = State::Active;
+                send(socket, &ChatServerMsg::CounsellorJoined { first_name }).await
+            }
+            Ok(ConversationEvent::Ended { by, blocked, .. }) => {
+                self.conversation.state = State::Ended;
+                send(socket, &ChatServerMsg::Ended { by }).await?;
+                if blocked {
+                    return Err(Exit::Close(close_code::BLOCKED, "conversation ended"));
+                }
+                Ok(())
+            }
+            Err(RecvError::Lagged(_)) => self.catch_up(socket, chat).await,
+            Err(RecvError::Closed) => Err(Exit::Close(close_code::SERVICE_RESTART, "relay closed")),
+        }
+    }
+}
+
+/// Resolves once the server starts shutting down.
+async fn stopping(shutdown: &mut tokio::sync::watch::Receiver<bool>) {
+    // An error means the sender is gone: the server is stopping too.
+    let _ = shutdown.wait_for(|stopping| *stopping).await;
+}
+
+/// A broken read: a frame over the size limit is answered with 1009 (the
+/// client learns why); anything else means the client is gone.
+fn read_failed(error: &axum::Error) -> Exit {
+    use std::error::Error as _;
+    use tokio_tungstenite::tungstenite::Error as WsError;
+    match error
+        .source()
+        .and_then(|source| source.downcast_ref::<WsError>())
+    {
+        Some(WsError::Capacity(_)) => Exit::Close(close_code::TOO_BIG, "frame too large"),
+        _ => Exit::Gone,
+    }
+}

@@ -1,0 +1,541 @@
+//! Conversation storage: the one module that reads and writes anonymous
+//! conversations and their messages, so that encryption at rest and
+//! retention purges (a later issue) change one place.
+//!
+//! Works on SQLite and PostgreSQL alike through the shared pool.
+
+use crate::db::{Db, now_millis};
+use app::protocol::console::{Outcome, QueueEntry};
+use app::protocol::{AgeBand, ChatMessage, Role, Sender, Topic};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// Where a conversation stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    /// In the queue.
+    Waiting,
+    /// A counsellor has it.
+    Active,
+    /// Ended by either side.
+    Ended,
+}
+
+impl State {
+    fn from_db(text: &str) -> State {
+        match text {
+            "waiting" => State::Waiting,
+            "active" => State::Active,
+            _ => State::Ended,
+        }
+    }
+}
+
+/// One conversation's metadata (no content).
+#[derive(Clone, Debug)]
+pub struct Conversation {
+    /// Database id (shown to counsellors only).
+    pub id: i64,
+    /// Who is writing.
+    pub role: Role,
+    /// Optional age band.
+    pub age_band: Option<AgeBand>,
+    /// Optional topic.
+    pub topic: Option<Topic>,
+    /// Where it stands.
+    pub state: State,
+    /// Queue priority (higher first).
+    pub priority: i32,
+    /// The counsellor who has it, once claimed.
+    pub counsellor_id: Option<i64>,
+    /// When it entered the queue (Unix ms).
+    pub created_at: i64,
+    /// Last message or state change (Unix ms): retention counts from here.
+    pub last_activity_at: i64,
+    /// Ended and blocked by a counsellor: cannot be resumed.
+    pub blocked: bool,
+    /// Highest `seq` the counsellor has read.
+    pub read_up_to: u64,
+}
+
+impl Conversation {
+    /// How the queue shows it.
+    pub fn queue_entry(&self) -> QueueEntry {
+        QueueEntry {
+            conversation: self.id,
+            role: self.role,
+            age_band: self.age_band,
+            topic: self.topic,
+            waiting_since: self.created_at,
+            priority: self.priority,
+        }
+    }
+}
+
+/// A stored message and whether it was stored before (an idempotent retry).
+#[derive(Clone, Debug)]
+pub struct Appended {
+    /// The message as stored (the first time).
+    pub message: ChatMessage,
+    /// `true` when this `client_id` was already stored: nothing new happened.
+    pub duplicate: bool,
+}
+
+/// Why a store operation could not be done.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No such conversation (or it was deleted).
+    #[error("no such conversation")]
+    NotFound,
+    /// The conversation has ended: no more messages.
+    #[error("the conversation has ended")]
+    Ended,
+    /// The database failed; nothing was changed.
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// Stores a vocabulary enum as its wire name (`"young_person"`).
+fn to_db<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        _ => String::new(),
+    }
+}
+
+/// Reads a vocabulary enum from its wire name; `None` for unknown text.
+fn from_db<T: DeserializeOwned>(text: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
+}
+
+const CONVERSATION_COLUMNS: &str = "id, role, age_band, topic, state, priority, counsellor_id, \
+     created_at, last_activity_at, blocked, read_up_to";
+
+fn conversation_from_row(row: &AnyRow) -> Result<Conversation, sqlx::Error> {
+    let role: String = row.try_get("role")?;
+    let age_band: Option<String> = row.try_get("age_band")?;
+    let topic: Option<String> = row.try_get("topic")?;
+    let state: String = row.try_get("state")?;
+    let priority: i64 = row.try_get("priority")?;
+    let blocked: i64 = row.try_get("blocked")?;
+    let read_up_to: i64 = row.try_get("read_up_to")?;
+    Ok(Conversation {
+        id: row.try_get("id")?,
+        role: from_db(&role).unwrap_or(Role::YoungPerson),
+        age_band: age_band.as_deref().and_then(from_db),
+        topic: topic.as_deref().and_then(from_db),
+        state: State::from_db(&state),
+        priority: i32::try_from(priority).unwrap_or_default(),
+        counsellor_id: row.try_get("counsellor_id")?,
+        created_at: row.try_get("created_at")?,
+        last_activity_at: row.try_get("last_activity_at")?,
+        blocked: blocked != 0,
+        read_up_to: u64::try_from(read_up_to).unwrap_or_default(),
+    })
+}
+
+fn message_from_row(row: &AnyRow) -> Result<ChatMessage, sqlx::Error> {
+    let seq: i64 = row.try_get("seq")?;
+    let sender: String = row.try_get("sender")?;
+    Ok(ChatMessage {
+        seq: u64::try_from(seq).unwrap_or_default(),
+        client_id: row.try_get("client_id")?,
+        from: from_db(&sender).unwrap_or(Sender::Visitor),
+        text: row.try_get("body")?,
+        at: row.try_get("created_at")?,
+    })
+}
+
+/// Rounds a timestamp down to the hour: statistics need no finer time, and
+/// coarse times are harder to match with anything else.
+fn hour_bucket(millis: i64) -> i64 {
+    millis - millis.rem_euclid(3_600_000)
+}
+
+/// Conversation storage on the shared database.
+#[derive(Clone, Debug)]
+pub struct ConversationStore {
+    db: Db,
+}
+
+impl ConversationStore {
+    /// The store on `db`.
+    pub fn new(db: Db) -> Self {
+        ConversationStore { db }
+    }
+
+    /// The database underneath (for lookups outside conversations).
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Opens a new conversation in the queue and records a "contact started"
+    /// event.
+    pub async fn create(
+        &self,
+        token_hash: &[u8],
+        role: Role,
+        age_band: Option<AgeBand>,
+        topic: Option<Topic>,
+    ) -> Result<Conversation, StoreError> {
+        let now = now_millis();
+        let mut tx = self.db.pool().begin().await?;
+        let row = sqlx::query(&format!(
+            "INSERT INTO conversations (token_hash, role, age_band, topic, created_at, last_activity_at) \
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING {CONVERSATION_COLUMNS}"
+        ))
+        .bind(token_hash.to_vec())
+        .bind(to_db(&role))
+        .bind(age_band.as_ref().map(to_db))
+        .bind(topic.as_ref().map(to_db))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let conversation = conversation_from_row(&row)?;
+        record_event(&mut tx, "contact_started", &conversation, None, None).await?;
+        tx.commit().await?;
+        Ok(conversation)
+    }
+
+    /// The conversation a token reattaches to.
+    pub async fn find_by_token(
+        &self,
+        token_hash: &[u8],
+    ) -> Result<Option<Conversation>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE token_hash = $1"
+        ))
+        .bind(token_hash.to_vec())
+        .fetch_optional(self.db.pool())
+        .await?;
+        Ok(row.as_ref().map(conversation_from_row).transpose()?)
+    }
+
+    /// One conversation by id.
+    pub async fn get(&self, id: i64) -> Result<Option<Conversation>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.db.pool())
+        .await?;
+        Ok(row.as_ref().map(conversation_from_row).transpose()?)
+    }
+
+    /// Stores a message once: a retry with the same `client_id` returns the
+    /// message stored the first time, with `duplicate = true`. The message is
+    /// durable when this returns.
+    pub async fn append(
+        &self,
+        conversation: i64,
+        from: Sender,
+        client_id: &str,
+        text: &str,
+    ) -> Result<Appended, StoreError> {
+        let now = now_millis();
+        let mut tx = self.db.pool().begin().await?;
+        // Writing first takes the write lock at once (no read-then-write
+        // upgrade on SQLite) and serialises senders per conversation.
+        let seq: Option<(i64,)> = sqlx::query_as(
+            "UPDATE conversations SET next_seq = next_seq + 1, last_activity_at = $2 \
+             WHERE id = $1 AND state <> 'ended' RETURNING next_seq - 1",
+        )
+        .bind(conversation)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((seq,)) = seq else {
+            tx.rollback().await?;
+            return match self.get(conversation).await? {
+                Some(_) => Err(StoreError::Ended),
+                None => Err(StoreError::NotFound),
+            };
+        };
+        let inserted = sqlx::query(
+            "INSERT INTO messages (conversation_id, seq, client_id, sender, body, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (conversation_id, client_id) DO NOTHING",
+        )
+        .bind(conversation)
+        .bind(seq)
+        .bind(client_id)
+        .bind(to_db(&from))
+        .bind(text)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            // Already stored: undo the number we took and return the original.
+            tx.rollback().await?;
+            let row = sqlx::query(
+                "SELECT seq, client_id, sender, body, created_at FROM messages \
+                 WHERE conversation_id = $1 AND client_id = $2",
+            )
+            .bind(conversation)
+            .bind(client_id)
+            .fetch_one(self.db.pool())
+            .await?;
+            return Ok(Appended {
+                message: message_from_row(&row)?,
+                duplicate: true,
+            });
+        }
+        tx.commit().await?;
+        Ok(Appended {
+            message: ChatMessage {
+                seq: u64::try_from(seq).unwrap_or_default(),
+                client_id: client_id.to_owned(),
+                from,
+                text: text.to_owned(),
+                at: now,
+            },
+            duplicate: false,
+        })
+    }
+
+    /// Messages after `after_seq`, oldest first, at most `limit`.
+    pub async fn messages_after(
+        &self,
+        conversation: i64,
+        after_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<ChatMessage>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, client_id, sender, body, created_at FROM messages \
+             WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        )
+        .bind(conversation)
+        .bind(i64::try_from(after_seq).unwrap_or(i64::MAX))
+        .bind(i64::from(limit))
+        .fetch_all(self.db.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(message_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Gives a waiting conversation to a counsellor. Atomic: of several
+    /// counsellors claiming at once exactly one gets `Some`.
+    pub async fn claim(
+        &self,
+        conversation: i64,
+        counsellor_id: i64,
+    ) -> Result<Option<Conversation>, StoreError> {
+        let now = now_millis();
+        let mut tx = self.db.pool().begin().await?;
+        let row = sqlx::query(&format!(
+            "UPDATE conversations SET state = 'active', counsellor_id = $2, claimed_at = $3, \
+             last_activity_at = $3 WHERE id = $1 AND state = 'waiting' RETURNING {CONVERSATION_COLUMNS}"
+        ))
+        .bind(conversation)
+        .bind(counsellor_id)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return Ok(None);
+        };
+        let claimed = conversation_from_row(&row)?;
+        record_event(
+            &mut tx,
+            "taken",
+            &claimed,
+            Some(now - claimed.created_at),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(claimed))
+    }
+
+    /// Ends a conversation (idempotent). Records "closed" with the outcome,
+    /// or "left_waiting" when the person leaves before anyone took it.
+    /// Returns `false` when it had already ended.
+    pub async fn end(
+        &self,
+        conversation: i64,
+        by: Sender,
+        outcome: Option<Outcome>,
+        block: bool,
+    ) -> Result<bool, StoreError> {
+        let now = now_millis();
+        let mut tx = self.db.pool().begin().await?;
+        let before = sqlx::query(&format!(
+            "UPDATE conversations SET state = 'ended', ended_at = $2, ended_by = $3, outcome = $4, \
+             blocked = $5, last_activity_at = $2 WHERE id = $1 AND state <> 'ended' \
+             RETURNING {CONVERSATION_COLUMNS}"
+        ))
+        .bind(conversation)
+        .bind(now)
+        .bind(to_db(&by))
+        .bind(outcome.as_ref().map(to_db))
+        .bind(i64::from(block))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = before else {
+            tx.rollback().await?;
+            return Ok(false);
+        };
+        let ended = conversation_from_row(&row)?;
+        // The RETURNING row is after the update: it was waiting when no
+        // counsellor had claimed it.
+        let kind = if ended.counsellor_id.is_none() {
+            "left_waiting"
+        } else {
+            "closed"
+        };
+        let waited = (kind == "left_waiting").then(|| now - ended.created_at);
+        record_event(&mut tx, kind, &ended, waited, outcome).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Deletes a conversation and its messages at once (the person's own
+    /// "delete now"). The statistics events, which hold no content, remain.
+    pub async fn delete(&self, conversation: i64) -> Result<(), StoreError> {
+        let mut tx = self.db.pool().begin().await?;
+        sqlx::query("DELETE FROM messages WHERE conversation_id = $1")
+            .bind(conversation)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM conversations WHERE id = $1")
+            .bind(conversation)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records that the counsellor has read up to `up_to` (never lowers it).
+    pub async fn mark_read(&self, conversation: i64, up_to: u64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE conversations SET read_up_to = $2 WHERE id = $1 AND read_up_to < $2")
+            .bind(conversation)
+            .bind(i64::try_from(up_to).unwrap_or(i64::MAX))
+            .execute(self.db.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The waiting queue: priority first, then oldest first.
+    pub async fn waiting(&self) -> Result<Vec<Conversation>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE state = 'waiting' \
+             ORDER BY priority DESC, created_at, id"
+        ))
+        .fetch_all(self.db.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(conversation_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// A waiting conversation's place in the queue (1 = next).
+    pub async fn queue_position(&self, conversation: &Conversation) -> Result<u32, StoreError> {
+        let (ahead,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM conversations WHERE state = 'waiting' AND \
+             (priority > $1 OR (priority = $1 AND (created_at < $2 OR (created_at = $2 AND id <= $3))))",
+        )
+        .bind(i64::from(conversation.priority))
+        .bind(conversation.created_at)
+        .bind(conversation.id)
+        .fetch_one(self.db.pool())
+        .await?;
+        Ok(u32::try_from(ahead).unwrap_or(u32::MAX).max(1))
+    }
+
+    /// Conversations a counsellor has open.
+    pub async fn active_for(&self, counsellor_id: i64) -> Result<Vec<Conversation>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE state = 'active' AND counsellor_id = $1 \
+             ORDER BY created_at"
+        ))
+        .bind(counsellor_id)
+        .fetch_all(self.db.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(conversation_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Real waits (ms) of the most recently taken chats, newest first: the
+    /// basis of the honest wait estimate.
+    pub async fn recent_waits(&self, limit: u32) -> Result<Vec<i64>, StoreError> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT wait_ms FROM activity_events WHERE kind = 'taken' AND channel = 'chat' \
+             AND wait_ms IS NOT NULL ORDER BY id DESC LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(self.db.pool())
+        .await?;
+        Ok(rows.into_iter().map(|(w,)| w).collect())
+    }
+}
+
+/// Appends a non-identifying activity event (no content, no token).
+async fn record_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    kind: &str,
+    conversation: &Conversation,
+    wait_ms: Option<i64>,
+    outcome: Option<Outcome>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO activity_events (kind, at, channel, role, age_band, topic, wait_ms, outcome) \
+         VALUES ($1, $2, 'chat', $3, $4, $5, $6, $7)",
+    )
+    .bind(kind)
+    .bind(hour_bucket(now_millis()))
+    .bind(to_db(&conversation.role))
+    .bind(conversation.age_band.as_ref().map(to_db))
+    .bind(conversation.topic.as_ref().map(to_db))
+    .bind(wait_ms)
+    .bind(outcome.as_ref().map(to_db))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The honest wait estimate: the median of recent real waits, in seconds;
+/// `None` with fewer than three to go on.
+pub fn estimate_wait_secs(recent_waits_ms: &[i64]) -> Option<u32> {
+    if recent_waits_ms.len() < 3 {
+        return None;
+    }
+    let mut waits = recent_waits_ms.to_vec();
+    waits.sort_unstable();
+    let median = waits[waits.len() / 2];
+    u32::try_from(median.max(0) / 1000).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_estimate_without_data_and_the_median_with_it() {
+        assert_eq!(estimate_wait_secs(&[]), None);
+        assert_eq!(estimate_wait_secs(&[1000, 2000]), None);
+        assert_eq!(estimate_wait_secs(&[60_000, 1_000, 600_000]), Some(60));
+    }
+
+    #[test]
+    fn event_times_are_rounded_to_the_hour() {
+        assert_eq!(hour_bucket(3_600_000 * 5 + 1234), 3_600_000 * 5);
+        assert_eq!(hour_bucket(0), 0);
+    }
+
+    #[test]
+    fn vocabulary_is_stored_by_its_wire_name() {
+        assert_eq!(to_db(&Role::ParentOrRelative), "parent_or_relative");
+        assert_eq!(
+            from_db::<Role>("parent_or_relative"),
+            Some(Role::ParentOrRelative)
+        );
+        assert_eq!(from_db::<Role>("nonsense"), None);
+    }
+}

@@ -1,0 +1,563 @@
+//! One counsellor's socket. It watches the queue, and every conversation the
+//! counsellor has open, through the hub; everything it sends is stored
+//! before it is acknowledged or relayed.
+
+use crate::auth::counsellors::Counsellor;
+use crate::chat::hub::ConversationEvent;
+use crate::chat::limit::TokenBucket;
+use crate::chat::store::{State, StoreError};
+use crate::chat::{ChatService, HELLO_TIMEOUT, IDLE_TIMEOUT};
+use app::protocol::console::{ConsoleClientMsg, ConsoleServerMsg, Outcome};
+use app::protocol::{
+    ErrorCode, PROTOCOL_VERSION, Sender, close_code, decode, encode, valid_client_id, valid_text,
+};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use std::collections::HashMap;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+/// How many missed messages are read per database query when catching up.
+const CATCH_UP_BATCH: u32 = 500;
+
+enum Exit {
+    Close(u16, &'static str),
+    Gone,
+}
+
+/// What a conversation's forwarding task tells the socket loop.
+enum Forwarded {
+    Event(ConversationEvent),
+    /// The subscriber lagged: re-read from storage.
+    Resync,
+}
+
+/// A conversation this console has open.
+struct Open {
+    delivered: u64,
+    forwarder: JoinHandle<()>,
+}
+
+struct Console {
+    counsellor: Counsellor,
+    open: HashMap<i64, Open>,
+    forwarded_tx: mpsc::Sender<(i64, Forwarded)>,
+    frames: TokenBucket,
+}
+
+async fn send(socket: &mut WebSocket, msg: &ConsoleServerMsg) -> Result<(), Exit> {
+    socket
+        .send(Message::text(encode(msg)))
+        .await
+        .map_err(|_| Exit::Gone)
+}
+
+fn unavailable(error: &StoreError) -> Exit {
+    tracing::error!(%error, "console storage failed");
+    Exit::Close(close_code::SERVICE_RESTART, "try again shortly")
+}
+
+fn error(
+    code: ErrorCode,
+    conversation: Option<i64>,
+    client_id: Option<String>,
+) -> ConsoleServerMsg {
+    ConsoleServerMsg::Error {
+        code,
+        conversation,
+        client_id,
+    }
+}
+
+/// Runs a logged-in counsellor's socket to its end.
+pub async fn run(mut socket: WebSocket, chat: ChatService, counsellor: Counsellor) {
+    let (forwarded_tx, mut forwarded_rx) = mpsc::channel(256);
+    let mut console = Console {
+        counsellor,
+        open: HashMap::new(),
+        forwarded_tx,
+        frames: TokenBucket::new(60, 10.0),
+    };
+    let exit = match console.hello(&mut socket, &chat).await {
+        Ok(()) => console.serve(&mut socket, &chat, &mut forwarded_rx).await,
+        Err(exit) => exit,
+    };
+    for (id, open) in console.open.drain() {
+        open.forwarder.abort();
+        chat.hub.forget_if_unused(id);
+    }
+    if let Exit::Close(code, reason) = exit {
+        let _ = socket
+            .send(Message::Close(Some(CloseFrame {
+                code,
+                reason: Utf8Bytes::from_static(reason),
+            })))
+            .await;
+    }
+}
+
+impl Console {
+    async fn hello(&mut self, socket: &mut WebSocket, chat: &ChatService) -> Result<(), Exit> {
+        let first = match tokio::time::timeout(HELLO_TIMEOUT, socket.recv()).await {
+            Err(_) => return Err(Exit::Close(close_code::BAD_HELLO, "no hello")),
+            Ok(Some(Ok(Message::Text(text)))) => text,
+            Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => return Err(Exit::Gone),
+            Ok(Some(Ok(_))) => {
+                return Err(Exit::Close(close_code::BAD_HELLO, "expected a text hello"));
+            }
+        };
+        match decode::<ConsoleClientMsg>(&first) {
+            Ok(ConsoleClientMsg::Hello { version }) if version == PROTOCOL_VERSION => {}
+            Ok(ConsoleClientMsg::Hello { .. }) => {
+                return Err(Exit::Close(close_code::VERSION_MISMATCH, "reload the page"));
+            }
+            _ => return Err(Exit::Close(close_code::BAD_HELLO, "expected hello")),
+        }
+        let mine = chat
+            .store
+            .active_for(self.counsellor.id.0)
+            .await
+            .map_err(|error| unavailable(&error))?
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        send(
+            socket,
+            &ConsoleServerMsg::Welcome {
+                version: PROTOCOL_VERSION,
+                first_name: self.counsellor.first_name.to_string(),
+                mine,
+            },
+        )
+        .await?;
+        self.send_queue(socket, chat).await
+    }
+
+    async fn serve(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        forwarded: &mut mpsc::Receiver<(i64, Forwarded)>,
+    ) -> Exit {
+        let mut queue = chat.hub.watch_queue();
+        let mut shutdown = chat.shutdown.clone();
+        loop {
+            let step = tokio::select! {
+                frame = tokio::time::timeout(IDLE_TIMEOUT, socket.recv()) => match frame {
+                    Err(_) => Err(Exit::Close(close_code::IDLE, "idle")),
+                    Ok(None) => Err(Exit::Gone),
+                    Ok(Some(Err(error))) => Err(read_failed(&error)),
+                    Ok(Some(Ok(message))) => self.on_frame(socket, chat, message).await,
+                },
+                Some((conversation, item)) = forwarded.recv() => self.on_forwarded(socket, chat, conversation, item).await,
+                changed = queue.changed() => match changed {
+                    Ok(()) => self.send_queue(socket, chat).await,
+                    Err(_) => Ok(()),
+                },
+                () = stopping(&mut shutdown) => {
+                    Err(Exit::Close(close_code::SERVICE_RESTART, "server restarting"))
+                }
+            };
+            if let Err(exit) = step {
+                return exit;
+            }
+        }
+    }
+
+    async fn send_queue(&mut self, socket: &mut WebSocket, chat: &ChatService) -> Result<(), Exit> {
+        match chat.store.waiting().await {
+            Ok(waiting) => {
+                let waiting = waiting.iter().map(|c| c.queue_entry()).collect();
+                send(socket, &ConsoleServerMsg::Queue { waiting }).await
+            }
+            Err(error) => {
+                tracing::warn!(%error, "queue unavailable");
+                Ok(())
+            }
+        }
+    }
+
+    /// Starts relaying a conversation's events to this socket, then sends
+    /// what was stored after `last_seq`.
+    async fn attach(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        id: i64,
+        last_seq: u64,
+    ) -> Result<(), Exit> {
+        if !self.open.contains_key(&id) {
+            let mut events = chat.hub.subscribe(id);
+            let tx = self.forwarded_tx.clone();
+            let forwarder = tokio::spawn(async move {
+                loop {
+                    let item = match events.recv().await {
+                        Ok(event) => Forwarded::Event(event),
+                        Err(RecvError::Lagged(_)) => Forwarded::Resync,
+                        Err(RecvError::Closed) => return,
+                    };
+                    if tx.send((id, item)).await.is_err() {
+                        return;
+                    }
+                }
+            });
+            self.open.insert(
+                id,
+                Open {
+                    delivered: last_seq,
+                    forwarder,
+                },
+            );
+        }
+        self.catch_up(socket, chat, id).await
+    }
+
+    fn detach(&mut self, chat: &ChatService, id: i64) {
+        if let Some(open) = self.open.remove(&id) {
+            open.forwarder.abort();
+            chat.hub.forget_if_unused(id);
+        }
+    }
+
+    async fn catch_up(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        id: i64,
+    ) -> Result<(), Exit> {
+        loop {
+            let Some(delivered) = self.open.get(&id).map(|o| o.delivered) else {
+                return Ok(());
+            };
+            let missed = chat
+                .store
+                .messages_after(id, delivered, CATCH_UP_BATCH)
+                .await
+                .map_err(|error| unavailable(&error))?;
+            let done = missed.len() < CATCH_UP_BATCH as usize;
+            for message in missed {
+                if let Some(open) = self.open.get_mut(&id) {
+                    open.delivered = message.seq;
+                }
+                send(
+                    socket,
+                    &ConsoleServerMsg::Message {
+                        conversation: id,
+                        message,
+                    },
+                )
+                .await?;
+            }
+            if done {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn on_frame(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        message: Message,
+    ) -> Result<(), Exit> {
+        let text = match message {
+            Message::Text(text) => text,
+            Message::Binary(_) => {
+                return send(socket, &error(ErrorCode::BinaryFrame, None, None)).await;
+            }
+            Message::Close(_) => return Err(Exit::Gone),
+            Message::Ping(_) | Message::Pong(_) => return Ok(()),
+        };
+        if !self.frames.try_take() {
+            return send(socket, &error(ErrorCode::RateLimited, None, None)).await;
+        }
+        let Ok(frame) = decode::<ConsoleClientMsg>(&text) else {
+            return send(socket, &error(ErrorCode::InvalidFrame, None, None)).await;
+        };
+        match frame {
+            ConsoleClientMsg::Hello { .. } => {
+                send(socket, &error(ErrorCode::NotAllowed, None, None)).await
+            }
+            ConsoleClientMsg::Ping => send(socket, &ConsoleServerMsg::Pong).await,
+            ConsoleClientMsg::Claim { conversation } => {
+                self.claim(socket, chat, conversation).await
+            }
+            ConsoleClientMsg::Open {
+                conversation,
+                last_seq,
+            } => {
+                match chat
+                    .store
+                    .get(conversation)
+                    .await
+                    .map_err(|e| unavailable(&e))?
+                {
+                    Some(c)
+                        if c.counsellor_id == Some(self.counsellor.id.0)
+                            && c.state == State::Active =>
+                    {
+                        self.attach(socket, chat, conversation, last_seq).await
+                    }
+                    _ => {
+                        send(
+                            socket,
+                            &error(ErrorCode::NotFound, Some(conversation), None),
+                        )
+                        .await
+                    }
+                }
+            }
+            ConsoleClientMsg::Send {
+                conversation,
+                client_id,
+                text,
+            } => {
+                self.on_send(socket, chat, conversation, client_id, text)
+                    .await
+            }
+            ConsoleClientMsg::Typing { conversation } => {
+                if self.open.contains_key(&conversation) {
+                    chat.hub
+                        .publish(conversation, ConversationEvent::Typing(Sender::Counsellor));
+                }
+                Ok(())
+            }
+            ConsoleClientMsg::Read {
+                conversation,
+                up_to,
+            } => {
+                if !self.open.contains_key(&conversation) {
+                    return send(
+                        socket,
+                        &error(ErrorCode::NotFound, Some(conversation), None),
+                    )
+                    .await;
+                }
+                chat.store
+                    .mark_read(conversation, up_to)
+                    .await
+                    .map_err(|e| unavailable(&e))?;
+                chat.hub
+                    .publish(conversation, ConversationEvent::Read(up_to));
+                Ok(())
+            }
+            ConsoleClientMsg::Close {
+                conversation,
+                outcome,
+            } => {
+                self.end(socket, chat, conversation, Some(outcome), false)
+                    .await
+            }
+            ConsoleClientMsg::Block { conversation } => {
+                self.end(socket, chat, conversation, Some(Outcome::Other), true)
+                    .await
+            }
+        }
+    }
+
+    async fn claim(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        id: i64,
+    ) -> Result<(), Exit> {
+        let claimed = chat
+            .store
+            .claim(id, self.counsellor.id.0)
+            .await
+            .map_err(|e| unavailable(&e))?;
+        let Some(claimed) = claimed else {
+            return send(socket, &error(ErrorCode::AlreadyTaken, Some(id), None)).await;
+        };
+        tracing::info!(conversation = id, counsellor = %self.counsellor.id, "chat taken");
+        chat.hub.publish(
+            id,
+            ConversationEvent::CounsellorJoined {
+                first_name: self.counsellor.first_name.to_string(),
+            },
+        );
+        chat.hub.queue_changed();
+        send(
+            socket,
+            &ConsoleServerMsg::Claimed {
+                entry: claimed.queue_entry(),
+            },
+        )
+        .await?;
+        self.attach(socket, chat, id, 0).await
+    }
+
+    async fn end(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        id: i64,
+        outcome: Option<Outcome>,
+        block: bool,
+    ) -> Result<(), Exit> {
+        if !self.open.contains_key(&id) {
+            return send(socket, &error(ErrorCode::NotFound, Some(id), None)).await;
+        }
+        let ended = chat
+            .store
+            .end(id, Sender::Counsellor, outcome, block)
+            .await
+            .map_err(|e| unavailable(&e))?;
+        if ended {
+            chat.hub.publish(
+                id,
+                ConversationEvent::Ended {
+                    by: Sender::Counsellor,
+                    deleted: false,
+                    blocked: block,
+                },
+            );
+        }
+        self.detach(chat, id);
+        send(
+            socket,
+            &ConsoleServerMsg::Ended {
+                conversation: id,
+                deleted: false,
+            },
+        )
+        .await
+    }
+
+    async fn on_send(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        id: i64,
+        client_id: String,
+        text: String,
+    ) -> Result<(), Exit> {
+        if !self.open.contains_key(&id) {
+            return send(
+                socket,
+                &error(ErrorCode::NotFound, Some(id), Some(client_id)),
+            )
+            .await;
+        }
+        if !valid_client_id(&client_id) {
+            return send(socket, &error(ErrorCode::InvalidClientId, Some(id), None)).await;
+        }
+        if !valid_text(&text) {
+            return send(
+                socket,
+                &error(ErrorCode::InvalidText, Some(id), Some(client_id)),
+            )
+            .await;
+        }
+        match chat
+            .store
+            .append(id, Sender::Counsellor, &client_id, &text)
+            .await
+        {
+            Ok(appended) => {
+                send(
+                    socket,
+                    &ConsoleServerMsg::Ack {
+                        conversation: id,
+                        client_id,
+                        seq: appended.message.seq,
+                    },
+                )
+                .await?;
+                if !appended.duplicate {
+                    chat.hub
+                        .publish(id, ConversationEvent::Message(appended.message));
+                }
+                Ok(())
+            }
+            Err(StoreError::Ended | StoreError::NotFound) => {
+                send(
+                    socket,
+                    &error(ErrorCode::NotAllowed, Some(id), Some(client_id)),
+                )
+                .await
+            }
+            Err(e @ StoreError::Db(_)) => {
+                tracing::error!(error = %e, "could not store a message");
+                send(
+                    socket,
+                    &error(ErrorCode::Unavailable, Some(id), Some(client_id)),
+                )
+                .await
+            }
+        }
+    }
+
+    async fn on_forwarded(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        id: i64,
+        item: Forwarded,
+    ) -> Result<(), Exit> {
+        let Some(delivered) = self.open.get(&id).map(|o| o.delivered) else {
+            return Ok(());
+        };
+        match item {
+            Forwarded::Resync => self.catch_up(socket, chat, id).await,
+            Forwarded::Event(ConversationEvent::Message(message)) => {
+                if message.seq == delivered + 1 {
+                    if let Some(open) = self.open.get_mut(&id) {
+                        open.delivered = message.seq;
+                    }
+                    send(
+                        socket,
+                        &ConsoleServerMsg::Message {
+                            conversation: id,
+                            message,
+                        },
+                    )
+                    .await
+                } else if message.seq > delivered {
+                    self.catch_up(socket, chat, id).await
+                } else {
+                    Ok(())
+                }
+            }
+            Forwarded::Event(ConversationEvent::Typing(Sender::Visitor)) => {
+                send(socket, &ConsoleServerMsg::Typing { conversation: id }).await
+            }
+            Forwarded::Event(ConversationEvent::Ended {
+                by: Sender::Visitor,
+                deleted,
+                ..
+            }) => {
+                self.detach(chat, id);
+                send(
+                    socket,
+                    &ConsoleServerMsg::Ended {
+                        conversation: id,
+                        deleted,
+                    },
+                )
+                .await
+            }
+            Forwarded::Event(_) => Ok(()),
+        }
+    }
+}
+
+/// Resolves once the server starts shutting down.
+async fn stopping(shutdown: &mut tokio::sync::watch::Receiver<bool>) {
+    // An error means the sender is gone: the server is stopping too.
+    let _ = shutdown.wait_for(|stopping| *stopping).await;
+}
+
+/// A broken read: a frame over the size limit is answered with 1009 (the
+/// client learns why); anything else means the client is gone.
+fn read_failed(error: &axum::Error) -> Exit {
+    use std::error::Error as _;
+    use tokio_tungstenite::tungstenite::Error as WsError;
+    match error
+        .source()
+        .and_then(|source| source.downcast_ref::<WsError>())
+    {
+        Some(WsError::Capacity(_)) => Exit::Close(close_code::TOO_BIG, "frame too large"),
+        _ => Exit::Gone,
+    }
+}

@@ -1,0 +1,116 @@
+//! The two WebSocket endpoints. The handlers only check the upgrade (Origin,
+//! login) and size the socket; the sessions live in `chat` and `console`.
+
+use crate::auth::session::CurrentCounsellor;
+use crate::state::AppState;
+use app::protocol::MAX_FRAME_BYTES;
+use axum::extract::State;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, StatusCode, header};
+
+/// Read buffer per socket. tungstenite's default (128 KiB) would cost about
+/// 1.3 GB per 10,000 idle sockets; frames are small here.
+const READ_BUFFER_BYTES: usize = 4 * 1024;
+
+/// Write buffer per socket (flushed after every frame).
+const WRITE_BUFFER_BYTES: usize = 4 * 1024;
+
+/// Most bytes queued to a socket that does not read: beyond it the socket
+/// is dropped instead of growing memory.
+const MAX_WRITE_BUFFER_BYTES: usize = 256 * 1024;
+
+/// Accepts an upgrade only from a page of this very site: a browser sends
+/// the page's origin, which must be `http(s)://<Host>`. Anything else
+/// (another site, a missing Origin) is refused with 403 before upgrading.
+pub fn same_origin(headers: &HeaderMap, https: bool) -> bool {
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let scheme = if https { "https" } else { "http" };
+    match (origin, host) {
+        (Some(origin), Some(host)) => {
+            headers.get_all(header::ORIGIN).iter().count() == 1
+                && origin == format!("{scheme}://{host}")
+        }
+        _ => false,
+    }
+}
+
+fn sized(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
+    upgrade
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(WRITE_BUFFER_BYTES)
+        .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES)
+        .max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+}
+
+/// `GET /ws/chat`: an anonymous visitor's socket.
+pub async fn chat(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if !same_origin(&headers, state.https) {
+        return (StatusCode::FORBIDDEN, "cross-origin WebSocket refused").into_response();
+    }
+    let chat = state.chat.clone();
+    sized(upgrade).on_upgrade(move |socket| crate::chat::session::run(socket, chat))
+}
+
+/// `GET /ws/console`: a logged-in counsellor's socket.
+pub async fn console(
+    State(state): State<AppState>,
+    counsellor: CurrentCounsellor,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if !same_origin(&headers, state.https) {
+        return (StatusCode::FORBIDDEN, "cross-origin WebSocket refused").into_response();
+    }
+    let chat = state.chat.clone();
+    let counsellor = counsellor.0;
+    sized(upgrade).on_upgrade(move |socket| crate::console::session::run(socket, chat, counsellor))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, http::HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn only_this_sites_own_pages_may_open_a_socket() {
+        let ok = headers(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000"),
+        ]);
+        assert!(same_origin(&ok, false));
+        assert!(!same_origin(&ok, true), "https expects an https origin");
+        for bad in [
+            headers(&[("host", "127.0.0.1:3000")]),
+            headers(&[
+                ("origin", "https://evil.example"),
+                ("host", "127.0.0.1:3000"),
+            ]),
+            headers(&[("origin", "null"), ("host", "127.0.0.1:3000")]),
+            headers(&[
+                ("origin", "http://127.0.0.1:3000.evil.example"),
+                ("host", "127.0.0.1:3000"),
+            ]),
+            headers(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("origin", "https://evil.example"),
+                ("host", "127.0.0.1:3000"),
+            ]),
+        ] {
+            assert!(!same_origin(&bad, false), "{bad:?}");
+        }
+    }
+}
