@@ -9,10 +9,10 @@
 
 use crate::components::Layout;
 use crate::i18n::{Lang, provide_i18n};
-use crate::pages::{Landing, NotFound};
+use crate::pages::{ChatPage, Landing, NotFound};
 use crate::request;
 use crate::service::ServiceInfo;
-use leptos::either::Either;
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos::server::SharedValue;
 use leptos_meta::HashedStylesheet;
@@ -22,6 +22,8 @@ use leptos_meta::HashedStylesheet;
 pub enum Page {
     /// `/`: the front door.
     Landing,
+    /// `/chat`: the anonymous chat.
+    Chat,
     /// Anything else: a friendly 404.
     NotFound,
 }
@@ -31,6 +33,7 @@ impl Page {
     pub fn from_path(path: &str) -> Page {
         match path {
             "/" | "" => Page::Landing,
+            "/chat" => Page::Chat,
             _ => Page::NotFound,
         }
     }
@@ -39,7 +42,9 @@ impl Page {
     /// about drugs, so a glance at someone's tabs reveals little.
     pub fn title(self, lang: Lang, service_name: &str) -> String {
         match self {
-            Page::Landing => service_name.to_owned(),
+            // The same neutral title on the chat: nothing in the tab list
+            // says what the conversation is about.
+            Page::Landing | Page::Chat => service_name.to_owned(),
             Page::NotFound => format!("{} · {service_name}", lang.texts().not_found_heading),
         }
     }
@@ -95,8 +100,9 @@ pub fn App() -> impl IntoView {
     view! {
         <Layout>
             {match page {
-                Page::Landing => Either::Left(view! { <Landing /> }),
-                Page::NotFound => Either::Right(view! { <NotFound /> }),
+                Page::Landing => EitherOf3::A(view! { <Landing /> }),
+                Page::Chat => EitherOf3::B(view! { <ChatPage /> }),
+                Page::NotFound => EitherOf3::C(view! { <NotFound /> }),
             }}
         </Layout>
     }
@@ -109,6 +115,7 @@ mod tests {
     #[test]
     fn paths_choose_pages() {
         assert_eq!(Page::from_path("/"), Page::Landing);
+        assert_eq!(Page::from_path("/chat"), Page::Chat);
         assert_eq!(Page::from_path("/nope"), Page::NotFound);
         assert_eq!(Page::from_path("/chat/"), Page::NotFound);
     }

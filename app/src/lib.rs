@@ -13,6 +13,7 @@
 
 pub mod app;
 mod browser;
+pub mod chat;
 pub mod components;
 pub mod i18n;
 pub mod pages;

@@ -48,6 +48,72 @@ pub struct Texts {
     pub back_to_front_page: &'static str,
     /// Accessible name of the main navigation landmark's skip link.
     pub skip_to_content: &'static str,
+    /// The landing page's main action.
+    pub chat_cta: &'static str,
+    /// Heading of the chat page.
+    pub chat_page_title: &'static str,
+    /// Question: who is writing.
+    pub who_are_you: &'static str,
+    /// Role choice.
+    pub role_young_person: &'static str,
+    /// Role choice.
+    pub role_parent: &'static str,
+    /// Role choice.
+    pub role_professional: &'static str,
+    /// Optional age band question.
+    pub age_label: &'static str,
+    /// Optional topic question.
+    pub topic_label: &'static str,
+    /// Starts the chat.
+    pub start_chat: &'static str,
+    /// While the socket opens.
+    pub connecting: &'static str,
+    /// While the connection is lost.
+    pub reconnecting: &'static str,
+    /// Queue position; {n} is replaced.
+    pub queue_position: &'static str,
+    /// Estimated wait; {m} is replaced by minutes.
+    pub queue_estimate: &'static str,
+    /// No data for an estimate yet.
+    pub queue_no_estimate: &'static str,
+    /// What to do while waiting.
+    pub queue_meanwhile: &'static str,
+    /// A counsellor took the chat; {name} is replaced.
+    pub counsellor_joined: &'static str,
+    /// The counsellor is writing; {name} is replaced.
+    pub typing: &'static str,
+    /// Label of the person's own messages for screen readers.
+    pub you: &'static str,
+    /// Message not yet stored.
+    pub status_sending: &'static str,
+    /// Message stored by the service.
+    pub status_sent: &'static str,
+    /// Message read by the counsellor.
+    pub status_read: &'static str,
+    /// Accessible name of the message field.
+    pub composer_label: &'static str,
+    /// Send button.
+    pub send: &'static str,
+    /// Ends the chat.
+    pub end_chat: &'static str,
+    /// Ends and deletes the chat now.
+    pub delete_chat: &'static str,
+    /// The chat has ended.
+    pub ended: &'static str,
+    /// The chat is deleted.
+    pub deleted: &'static str,
+    /// When the conversation is deleted; {date} is replaced.
+    pub deleted_after: &'static str,
+    /// An old page after an update.
+    pub reload_needed: &'static str,
+    /// Accessible name of the message list.
+    pub messages_label: &'static str,
+    /// Start over after the end.
+    pub new_chat: &'static str,
+    /// Age bands, in `AgeBand::ALL` order.
+    pub age_bands: [&'static str; 7],
+    /// Topics, in `Topic::ALL` order.
+    pub topics: [&'static str; 7],
 }
 
 /// The language of the page and its texts, provided as context by [`provide_i18n`].
@@ -110,8 +176,44 @@ mod tests {
                 t.not_found_text,
                 t.back_to_front_page,
                 t.skip_to_content,
+                t.chat_cta,
+                t.chat_page_title,
+                t.who_are_you,
+                t.role_young_person,
+                t.role_parent,
+                t.role_professional,
+                t.age_label,
+                t.topic_label,
+                t.start_chat,
+                t.connecting,
+                t.reconnecting,
+                t.queue_position,
+                t.queue_estimate,
+                t.queue_no_estimate,
+                t.queue_meanwhile,
+                t.counsellor_joined,
+                t.typing,
+                t.you,
+                t.status_sending,
+                t.status_sent,
+                t.status_read,
+                t.composer_label,
+                t.send,
+                t.end_chat,
+                t.delete_chat,
+                t.ended,
+                t.deleted,
+                t.deleted_after,
+                t.reload_needed,
+                t.messages_label,
+                t.new_chat,
             ];
-            for text in all.iter().chain(t.landing_promises.iter()) {
+            for text in all
+                .iter()
+                .chain(t.landing_promises.iter())
+                .chain(t.age_bands.iter())
+                .chain(t.topics.iter())
+            {
                 assert!(!text.trim().is_empty(), "{lang:?} has an empty text");
             }
         }

@@ -14,6 +14,9 @@ pub fn Landing() -> impl IntoView {
             <h1 id="service-name">{service.name.clone()}</h1>
             <p class="tagline">{move || tagline.get(i18n.lang()).to_owned()}</p>
             <p class="lead">{move || i18n.t().landing_lead}</p>
+            <p>
+                <a class="button cta" href="/chat">{move || i18n.t().chat_cta}</a>
+            </p>
             <p>{move || i18n.t().landing_who}</p>
             <ul class="promises">
                 {(0..3)

@@ -1,0 +1,366 @@
+//! The browser's WebSocket to `/ws/chat`. Only the WASM build does anything
+//! here; the server build has the same functions as no-ops (they are only
+//! called from event handlers and effects, which never run on the server).
+
+#[cfg(feature = "hydrate")]
+mod imp {
+    use super::super::model::{ChatModel, Phase};
+    use crate::protocol::chat::{ChatClientMsg, ChatServerMsg};
+    use crate::protocol::{AgeBand, PROTOCOL_VERSION, Role, Topic, close_code, decode, encode};
+    use leptos::prelude::*;
+    use serde::{Deserialize, Serialize};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use std::time::Duration;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::prelude::Closure;
+    use web_sys::{CloseEvent, MessageEvent, WebSocket};
+
+    /// sessionStorage keys: a shared phone forgets both when the tab closes.
+    const TOKEN_KEY: &str = "front-door.token";
+    const OUTBOX_KEY: &str = "front-door.outbox";
+
+    /// A message kept on the device until the service has stored it.
+    #[derive(Clone, Serialize, Deserialize)]
+    struct Pending {
+        client_id: String,
+        text: String,
+    }
+
+    /// How to open the conversation when the socket opens.
+    #[derive(Clone)]
+    enum Opening {
+        Start {
+            role: Role,
+            age_band: Option<AgeBand>,
+            topic: Option<Topic>,
+        },
+        Resume,
+    }
+
+    struct Connection {
+        model: ChatModel,
+        socket: Option<WebSocket>,
+        opening: Opening,
+        joined: bool,
+        attempts: u32,
+        /// No more reconnects (ended, deleted, blocked, version mismatch).
+        finished: bool,
+        /// Closures must live as long as the socket.
+        _handlers: Vec<Box<dyn std::any::Any>>,
+    }
+
+    thread_local! {
+        static CONNECTION: RefCell<Option<Rc<RefCell<Connection>>>> = const { RefCell::new(None) };
+        static COUNTER: RefCell<u64> = const { RefCell::new(0) };
+    }
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.session_storage().ok()?
+    }
+
+    fn token() -> Option<String> {
+        storage()?.get_item(TOKEN_KEY).ok()?
+    }
+
+    fn outbox() -> Vec<Pending> {
+        storage()
+            .and_then(|s| s.get_item(OUTBOX_KEY).ok().flatten())
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default()
+    }
+
+    fn save_outbox(outbox: &[Pending]) {
+        if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(outbox)) {
+            let _ = storage.set_item(OUTBOX_KEY, &json);
+        }
+    }
+
+    fn forget() {
+        if let Some(storage) = storage() {
+            let _ = storage.remove_item(TOKEN_KEY);
+            let _ = storage.remove_item(OUTBOX_KEY);
+        }
+    }
+
+    fn new_client_id() -> String {
+        let n = COUNTER.with(|c| {
+            *c.borrow_mut() += 1;
+            *c.borrow()
+        });
+        let random = (js_sys::Math::random() * 1e9) as u64;
+        format!("m{}-{n}-{random}", js_sys::Date::now() as u64)
+    }
+
+    fn socket_url() -> Option<String> {
+        let location = web_sys::window()?.location();
+        let scheme = if location.protocol().ok()? == "https:" {
+            "wss"
+        } else {
+            "ws"
+        };
+        Some(format!("{scheme}://{}/ws/chat", location.host().ok()?))
+    }
+
+    fn send_frame(socket: &WebSocket, msg: &ChatClientMsg) {
+        let _ = socket.send_with_str(&encode(msg));
+    }
+
+    fn open(connection: &Rc<RefCell<Connection>>) {
+        let Some(url) = socket_url() else { return };
+        let Ok(socket) = WebSocket::new(&url) else {
+            schedule_reconnect(connection);
+            return;
+        };
+        let on_open = {
+            let connection = Rc::clone(connection);
+            Closure::<dyn FnMut()>::new(move || {
+                let c = connection.borrow();
+                let Some(socket) = c.socket.as_ref() else {
+                    return;
+                };
+                let hello = match (&c.opening, token()) {
+                    (_, Some(token)) => ChatClientMsg::Resume {
+                        version: PROTOCOL_VERSION,
+                        token,
+                        last_seq: c.model.last_seq(),
+                    },
+                    (
+                        Opening::Start {
+                            role,
+                            age_band,
+                            topic,
+                        },
+                        None,
+                    ) => ChatClientMsg::Start {
+                        version: PROTOCOL_VERSION,
+                        role: *role,
+                        age_band: *age_band,
+                        topic: *topic,
+                    },
+                    (Opening::Resume, None) => return,
+                };
+                send_frame(socket, &hello);
+            })
+        };
+        let on_message = {
+            let connection = Rc::clone(connection);
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                let Some(text) = event.data().as_string() else {
+                    return;
+                };
+                let Ok(msg) = decode::<ChatServerMsg>(&text) else {
+                    return;
+                };
+                on_frame(&connection, msg);
+            })
+        };
+        let on_close = {
+            let connection = Rc::clone(connection);
+            Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
+                on_closed(&connection, event.code());
+            })
+        };
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        let mut c = connection.borrow_mut();
+        c.socket = Some(socket);
+        c.joined = false;
+        c._handlers = vec![Box::new(on_open), Box::new(on_message), Box::new(on_close)];
+    }
+
+    fn on_frame(connection: &Rc<RefCell<Connection>>, msg: ChatServerMsg) {
+        let model = connection.borrow().model;
+        if let ChatServerMsg::Joined { token, .. } = &msg {
+            if let Some(storage) = storage() {
+                let _ = storage.set_item(TOKEN_KEY, token);
+            }
+            let mut c = connection.borrow_mut();
+            c.joined = true;
+            c.attempts = 0;
+            // Send what waited on the device, once per connection; the
+            // service stores each client id only once.
+            if let Some(socket) = c.socket.as_ref() {
+                for pending in outbox() {
+                    send_frame(
+                        socket,
+                        &ChatClientMsg::Send {
+                            client_id: pending.client_id,
+                            text: pending.text,
+                        },
+                    );
+                }
+            }
+        }
+        let finished = matches!(msg, ChatServerMsg::Ended { .. } | ChatServerMsg::Deleted);
+        if let Some(stored) = model.apply(msg) {
+            let mut pending = outbox();
+            pending.retain(|p| p.client_id != stored);
+            save_outbox(&pending);
+        }
+        if finished {
+            let mut c = connection.borrow_mut();
+            c.finished = true;
+            forget();
+            if let Some(socket) = c.socket.take() {
+                let _ = socket.close();
+            }
+        }
+    }
+
+    fn on_closed(connection: &Rc<RefCell<Connection>>, code: u16) {
+        let model = connection.borrow().model;
+        model.online.set(false);
+        match code {
+            close_code::VERSION_MISMATCH => {
+                connection.borrow_mut().finished = true;
+                model.phase.set(Phase::ReloadNeeded);
+            }
+            close_code::UNKNOWN_CONVERSATION | close_code::BLOCKED => {
+                connection.borrow_mut().finished = true;
+                forget();
+                if model.phase.get_untracked() != Phase::Deleted {
+                    model.phase.set(Phase::Ended);
+                }
+            }
+            _ => {}
+        }
+        if !connection.borrow().finished {
+            schedule_reconnect(connection);
+        }
+    }
+
+    /// Back-off with jitter: 0.5 s, 1 s, 2 s … up to 30 s.
+    fn schedule_reconnect(connection: &Rc<RefCell<Connection>>) {
+        let attempts = {
+            let mut c = connection.borrow_mut();
+            c.socket = None;
+            c.attempts += 1;
+            c.attempts
+        };
+        let base = (500.0 * 2f64.powi(attempts.min(6) as i32 - 1)).min(30_000.0);
+        let delay = base / 2.0 + js_sys::Math::random() * base / 2.0;
+        let connection = Rc::clone(connection);
+        set_timeout(
+            move || open(&connection),
+            Duration::from_millis(delay as u64),
+        );
+    }
+
+    fn begin(model: ChatModel, opening: Opening) {
+        let connection = Rc::new(RefCell::new(Connection {
+            model,
+            socket: None,
+            opening,
+            joined: false,
+            attempts: 0,
+            finished: false,
+            _handlers: Vec::new(),
+        }));
+        model.phase.set(Phase::Connecting);
+        open(&connection);
+        // Keep-alive: the server closes sockets silent for 75 s.
+        let keep_alive = Rc::clone(&connection);
+        let _ = set_interval_with_handle(
+            move || {
+                let c = keep_alive.borrow();
+                if let (Some(socket), true) = (c.socket.as_ref(), c.joined) {
+                    send_frame(socket, &ChatClientMsg::Ping);
+                }
+            },
+            Duration::from_secs(25),
+        );
+        CONNECTION.with(|slot| *slot.borrow_mut() = Some(connection));
+    }
+
+    /// Opens a new conversation.
+    pub fn start(model: ChatModel, role: Role, age_band: Option<AgeBand>, topic: Option<Topic>) {
+        begin(
+            model,
+            Opening::Start {
+                role,
+                age_band,
+                topic,
+            },
+        );
+    }
+
+    /// Reattaches to the conversation of this tab, if there is one; shows
+    /// what was still waiting to be sent.
+    pub fn resume_if_any(model: ChatModel) {
+        if token().is_none() {
+            return;
+        }
+        for pending in outbox() {
+            model.add_pending(&pending.client_id, &pending.text);
+        }
+        begin(model, Opening::Resume);
+    }
+
+    fn with_joined(f: impl FnOnce(&WebSocket)) {
+        CONNECTION.with(|slot| {
+            if let Some(connection) = slot.borrow().as_ref() {
+                let c = connection.borrow();
+                if let (Some(socket), true) = (c.socket.as_ref(), c.joined) {
+                    f(socket);
+                }
+            }
+        });
+    }
+
+    /// Sends a message: shown at once, kept on the device until stored.
+    pub fn send_text(model: ChatModel, text: String) {
+        let client_id = new_client_id();
+        let mut pending = outbox();
+        pending.push(Pending {
+            client_id: client_id.clone(),
+            text: text.clone(),
+        });
+        save_outbox(&pending);
+        model.add_pending(&client_id, &text);
+        with_joined(|socket| send_frame(socket, &ChatClientMsg::Send { client_id, text }));
+    }
+
+    /// Tells the counsellor the person is typing.
+    pub fn typing() {
+        with_joined(|socket| send_frame(socket, &ChatClientMsg::Typing));
+    }
+
+    /// Ends the conversation.
+    pub fn end() {
+        with_joined(|socket| send_frame(socket, &ChatClientMsg::End));
+    }
+
+    /// Ends and deletes the conversation now.
+    pub fn delete_now() {
+        with_joined(|socket| send_frame(socket, &ChatClientMsg::Delete));
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod imp {
+    use super::super::model::ChatModel;
+    use crate::protocol::{AgeBand, Role, Topic};
+
+    /// Server build: sockets are opened by the browser.
+    pub fn start(
+        _model: ChatModel,
+        _role: Role,
+        _age_band: Option<AgeBand>,
+        _topic: Option<Topic>,
+    ) {
+    }
+    /// Server build: nothing to resume.
+    pub fn resume_if_any(_model: ChatModel) {}
+    /// Server build: no socket.
+    pub fn send_text(_model: ChatModel, _text: String) {}
+    /// Server build: no socket.
+    pub fn typing() {}
+    /// Server build: no socket.
+    pub fn end() {}
+    /// Server build: no socket.
+    pub fn delete_now() {}
+}
+
+pub use imp::{delete_now, end, resume_if_any, send_text, start, typing};

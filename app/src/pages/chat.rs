@@ -1,0 +1,257 @@
+use crate::chat::{self, ChatModel, MessageStatus, Phase};
+use crate::components::EmergencyBox;
+use crate::i18n::{Texts, use_i18n};
+use crate::protocol::{AgeBand, Role, Sender, Topic};
+use leptos::either::{Either, EitherOf3};
+use leptos::prelude::*;
+
+/// The anonymous chat: choose who you are (two taps), wait with a visible
+/// place in the queue, then talk. Server-rendered as the chooser; a tab that
+/// already has a conversation reattaches to it once the WASM runs.
+#[component]
+pub fn ChatPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let model = ChatModel::new();
+    provide_context(model);
+    Effect::new(move |_| chat::resume_if_any(model));
+    view! {
+        <section class="chat" aria-labelledby="chat-heading">
+            <h1 id="chat-heading">{move || i18n.t().chat_page_title}</h1>
+            {move || match model.phase.get() {
+                Phase::Choose => EitherOf3::A(view! { <Chooser /> }),
+                Phase::ReloadNeeded => EitherOf3::B(view! {
+                    <p class="notice" role="alert">{move || i18n.t().reload_needed}</p>
+                }),
+                _ => EitherOf3::C(view! { <Conversation /> }),
+            }}
+        </section>
+        <EmergencyBox />
+    }
+}
+
+/// Picks one text out of the translation table.
+type TextOf = fn(&Texts) -> &'static str;
+
+/// Who is writing, and optionally age band and topic.
+#[component]
+fn Chooser() -> impl IntoView {
+    let i18n = use_i18n();
+    let model = expect_context::<ChatModel>();
+    let role = RwSignal::new(None::<Role>);
+    let age = RwSignal::new(None::<AgeBand>);
+    let topic = RwSignal::new(None::<Topic>);
+    let roles: [(Role, TextOf); 3] = [
+        (Role::YoungPerson, |t| t.role_young_person),
+        (Role::ParentOrRelative, |t| t.role_parent),
+        (Role::Professional, |t| t.role_professional),
+    ];
+    let start = move |_| {
+        if let Some(role) = role.get_untracked() {
+            let age_band = if role == Role::YoungPerson {
+                age.get_untracked()
+            } else {
+                None
+            };
+            chat::start(model, role, age_band, topic.get_untracked());
+        }
+    };
+    view! {
+        <fieldset class="choices">
+            <legend>{move || i18n.t().who_are_you}</legend>
+            {roles
+                .into_iter()
+                .map(|(value, label)| view! {
+                    <button
+                        type="button"
+                        class="choice"
+                        aria-pressed=move || (role.get() == Some(value)).to_string()
+                        on:click=move |_| role.set(Some(value))
+                    >
+                        {move || label(i18n.t())}
+                    </button>
+                })
+                .collect_view()}
+        </fieldset>
+        <Show when=move || role.get() == Some(Role::YoungPerson)>
+            <fieldset class="chips">
+                <legend>{move || i18n.t().age_label}</legend>
+                {AgeBand::ALL
+                    .iter()
+                    .enumerate()
+                    .map(|(i, band)| {
+                        let band = *band;
+                        view! {
+                            <button
+                                type="button"
+                                class="chip"
+                                aria-pressed=move || (age.get() == Some(band)).to_string()
+                                on:click=move |_| age.update(|a| *a = if *a == Some(band) { None } else { Some(band) })
+                            >
+                                {move || i18n.t().age_bands[i]}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+        </Show>
+        <fieldset class="chips">
+            <legend>{move || i18n.t().topic_label}</legend>
+            {Topic::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, value)| {
+                    let value = *value;
+                    view! {
+                        <button
+                            type="button"
+                            class="chip"
+                            aria-pressed=move || (topic.get() == Some(value)).to_string()
+                            on:click=move |_| topic.update(|t| *t = if *t == Some(value) { None } else { Some(value) })
+                        >
+                            {move || i18n.t().topics[i]}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+        <button type="button" class="button start" disabled=move || role.get().is_none() on:click=start>
+            {move || i18n.t().start_chat}
+        </button>
+    }
+}
+
+/// Replaces `{key}` in a translated template.
+fn fill(template: &str, key: &str, value: &str) -> String {
+    template.replace(&format!("{{{key}}}"), value)
+}
+
+/// The conversation itself: status, messages, composer.
+#[component]
+fn Conversation() -> impl IntoView {
+    let i18n = use_i18n();
+    let model = expect_context::<ChatModel>();
+    let draft = RwSignal::new(String::new());
+    let ended = move || matches!(model.phase.get(), Phase::Ended | Phase::Deleted);
+
+    let status = move || {
+        let t = i18n.t();
+        if model.phase.get() == Phase::Deleted {
+            return t.deleted.to_owned();
+        }
+        if model.phase.get() == Phase::Ended {
+            return t.ended.to_owned();
+        }
+        if !model.online.get() {
+            return if model.phase.get() == Phase::Connecting {
+                t.connecting
+            } else {
+                t.reconnecting
+            }
+            .to_owned();
+        }
+        if let Some(name) = model.counsellor.get() {
+            return fill(t.counsellor_joined, "name", &name);
+        }
+        match model.queue.get() {
+            Some((position, estimate)) => {
+                let place = fill(t.queue_position, "n", &position.to_string());
+                let wait = match estimate {
+                    Some(secs) => {
+                        fill(t.queue_estimate, "m", &secs.div_ceil(60).max(1).to_string())
+                    }
+                    None => t.queue_no_estimate.to_owned(),
+                };
+                format!("{place} {wait} {}", t.queue_meanwhile)
+            }
+            None => t.connecting.to_owned(),
+        }
+    };
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = draft.get_untracked();
+        if !text.trim().is_empty() && crate::protocol::valid_text(&text) {
+            chat::send_text(model, text);
+            draft.set(String::new());
+        }
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" && !ev.shift_key() {
+            ev.prevent_default();
+            let text = draft.get_untracked();
+            if !text.trim().is_empty() && crate::protocol::valid_text(&text) {
+                chat::send_text(model, text);
+                draft.set(String::new());
+            }
+        }
+    };
+
+    view! {
+        <p class="chat-status" role="status" aria-live="polite">{status}</p>
+        <ol class="messages" aria-label=move || i18n.t().messages_label aria-live="polite">
+            <For
+                each=move || model.messages.get()
+                key=|m| (m.client_id.clone(), m.from == Sender::Visitor)
+                let:message
+            >
+                {
+                    let own = message.from == Sender::Visitor;
+                    let text = message.text.clone();
+                    let shown = message.clone();
+                    let who = move || {
+                        if own { i18n.t().you.to_owned() } else { model.counsellor.get().unwrap_or_default() }
+                    };
+                    let state = move || {
+                        let current = model
+                            .messages
+                            .with(|all| all.iter().find(|m| m.client_id == shown.client_id && m.from == shown.from).cloned())
+                            .unwrap_or_else(|| shown.clone());
+                        match model.status(&current) {
+                            MessageStatus::Sending => i18n.t().status_sending,
+                            MessageStatus::Sent => i18n.t().status_sent,
+                            MessageStatus::Read => i18n.t().status_read,
+                        }
+                    };
+                    view! {
+                        <li class=if own { "bubble own" } else { "bubble theirs" }>
+                            <span class="sr-only">{who}": "</span>
+                            <span class="text">{text}</span>
+                            {own.then(|| view! { <span class="delivery">{state}</span> })}
+                        </li>
+                    }
+                }
+            </For>
+        </ol>
+        <Show when=move || model.typing.get()>
+            <p class="typing">{move || fill(i18n.t().typing, "name", &model.counsellor.get().unwrap_or_default())}</p>
+        </Show>
+        {move || if ended() {
+            Either::Left(view! {
+                <p><a class="button" href="/chat">{move || i18n.t().new_chat}</a></p>
+            })
+        } else {
+            Either::Right(view! {
+                <form class="composer" on:submit=submit>
+                    <label for="composer-text" class="sr-only">{move || i18n.t().composer_label}</label>
+                    <textarea
+                        id="composer-text"
+                        rows="2"
+                        maxlength="4000"
+                        bind:value=draft
+                        on:keydown=on_keydown
+                        on:input=move |_| chat::typing()
+                    ></textarea>
+                    <button type="submit" class="button">{move || i18n.t().send}</button>
+                </form>
+                <div class="chat-actions">
+                    <button type="button" class="link-button" on:click=move |_| chat::end()>
+                        {move || i18n.t().end_chat}
+                    </button>
+                    <button type="button" class="link-button" on:click=move |_| chat::delete_now()>
+                        {move || i18n.t().delete_chat}
+                    </button>
+                </div>
+            })
+        }}
+    }
+}
