@@ -104,6 +104,7 @@ impl Application {
             store: ConversationStore::new(db.clone()),
             hub: Hub::new(),
             rng: SystemRandom::new(),
+            new_chats: Arc::default(),
             retention: settings.retention(),
             shutdown,
         };

@@ -51,23 +51,40 @@ struct Window {
     failures: u32,
 }
 
+/// Counts events per key in fixed windows (from each key's first event),
+/// in memory, bounded to [`MAX_KEYS`] keys. Shared by the login limiter and
+/// the limit on new chats per client address.
 #[derive(Debug)]
-struct Table<K> {
+pub struct WindowCounter<K> {
     windows: HashMap<K, Window>,
+    window: Duration,
+    limit: u32,
 }
 
-impl<K: Eq + Hash + Clone> Table<K> {
-    fn new() -> Self {
-        Table {
+impl<K: Eq + Hash + Clone> WindowCounter<K> {
+    /// At most `limit` events per key per `window`.
+    pub fn new(window: Duration, limit: u32) -> Self {
+        WindowCounter {
             windows: HashMap::new(),
+            window,
+            limit,
         }
     }
 
     /// How long until `key` may try again, if it is blocked now.
-    fn blocked_for(&self, key: &K, now: Instant) -> Option<Duration> {
+    pub fn blocked_for(&self, key: &K, now: Instant) -> Option<Duration> {
         let window = self.windows.get(key)?;
         let elapsed = now.saturating_duration_since(window.started);
-        (elapsed < WINDOW && window.failures >= MAX_FAILURES).then(|| WINDOW - elapsed)
+        (elapsed < self.window && window.failures >= self.limit).then(|| self.window - elapsed)
+    }
+
+    /// Counts one event for `key`, unless it is blocked (then: how long).
+    pub fn try_add(&mut self, key: K, now: Instant) -> Result<(), Duration> {
+        if let Some(wait) = self.blocked_for(&key, now) {
+            return Err(wait);
+        }
+        self.add_failure(key, now);
+        Ok(())
     }
 
     fn add_failure(&mut self, key: K, now: Instant) {
@@ -87,7 +104,7 @@ impl<K: Eq + Hash + Clone> Table<K> {
             started: now,
             failures: 0,
         });
-        if now.saturating_duration_since(window.started) >= WINDOW {
+        if now.saturating_duration_since(window.started) >= self.window {
             *window = Window {
                 started: now,
                 failures: 0,
@@ -102,16 +119,18 @@ impl<K: Eq + Hash + Clone> Table<K> {
         }
     }
 
-    fn prune(&mut self, now: Instant) {
+    /// Forgets windows that have ended.
+    pub fn prune(&mut self, now: Instant) {
+        let window = self.window;
         self.windows
-            .retain(|_, w| now.saturating_duration_since(w.started) < WINDOW);
+            .retain(|_, w| now.saturating_duration_since(w.started) < window);
     }
 }
 
 #[derive(Debug)]
 struct Tables {
-    logins: Table<String>,
-    clients: Table<ClientKey>,
+    logins: WindowCounter<String>,
+    clients: WindowCounter<ClientKey>,
     last_pruned: Instant,
 }
 
@@ -143,8 +162,8 @@ impl LoginLimiter {
     pub fn new() -> LoginLimiter {
         LoginLimiter {
             tables: Mutex::new(Tables {
-                logins: Table::new(),
-                clients: Table::new(),
+                logins: WindowCounter::new(WINDOW, MAX_FAILURES),
+                clients: WindowCounter::new(WINDOW, MAX_FAILURES),
                 last_pruned: Instant::now(),
             }),
         }

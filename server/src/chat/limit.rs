@@ -63,3 +63,44 @@ mod tests {
         assert!(!bucket.try_take_at(later));
     }
 }
+
+/// New conversations allowed per client address per [`NEW_CHAT_WINDOW`]:
+/// generous, because a school class or a youth club may share one address.
+pub const NEW_CHATS_PER_ADDRESS: u32 = 20;
+
+/// The window for [`NEW_CHATS_PER_ADDRESS`].
+pub const NEW_CHAT_WINDOW: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Limits how many conversations one client address may open, so a script
+/// cannot fill the queue. Addresses live in this process's memory only,
+/// coarsened as the login limiter does, and are never logged or stored.
+#[derive(Debug)]
+pub struct NewChats {
+    counter: std::sync::Mutex<crate::auth::limiter::WindowCounter<crate::auth::limiter::ClientKey>>,
+}
+
+impl Default for NewChats {
+    fn default() -> Self {
+        NewChats {
+            counter: std::sync::Mutex::new(crate::auth::limiter::WindowCounter::new(
+                NEW_CHAT_WINDOW,
+                NEW_CHATS_PER_ADDRESS,
+            )),
+        }
+    }
+}
+
+impl NewChats {
+    /// Counts a new conversation from `client`; `false` when it has opened
+    /// too many. Without a known address (never the case over TCP) it allows.
+    pub fn allow(&self, client: Option<std::net::IpAddr>) -> bool {
+        let Some(client) = client else { return true };
+        let mut counter = self
+            .counter
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        counter
+            .try_add(crate::auth::limiter::ClientKey::of(client), Instant::now())
+            .is_ok()
+    }
+}

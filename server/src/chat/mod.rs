@@ -28,6 +28,8 @@ pub struct ChatService {
     pub hub: Hub,
     /// Randomness for tokens.
     pub rng: SystemRandom,
+    /// New conversations per client address (in memory only).
+    pub new_chats: std::sync::Arc<limit::NewChats>,
     /// Conversations are deleted this long after their last activity.
     pub retention: Duration,
     /// Becomes `true` when the server shuts down: sockets close with 1012

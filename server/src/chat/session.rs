@@ -28,8 +28,8 @@ enum Exit {
 
 /// Runs one visitor socket to its end. Never panics on client input; every
 /// failure ends only this socket.
-pub async fn run(mut socket: WebSocket, chat: ChatService) {
-    let exit = match open(&mut socket, &chat).await {
+pub async fn run(mut socket: WebSocket, chat: ChatService, client: Option<std::net::IpAddr>) {
+    let exit = match open(&mut socket, &chat, client).await {
         Ok(mut connection) => connection.serve(&mut socket, &chat).await,
         Err(exit) => exit,
     };
@@ -64,7 +64,11 @@ async fn send(socket: &mut WebSocket, msg: &ChatServerMsg) -> Result<(), Exit> {
 }
 
 /// Reads the first frame and opens (Start) or reattaches (Resume).
-async fn open(socket: &mut WebSocket, chat: &ChatService) -> Result<Connection, Exit> {
+async fn open(
+    socket: &mut WebSocket,
+    chat: &ChatService,
+    client: Option<std::net::IpAddr>,
+) -> Result<Connection, Exit> {
     let first = match tokio::time::timeout(HELLO_TIMEOUT, socket.recv()).await {
         Err(_) => return Err(Exit::Close(close_code::BAD_HELLO, "no hello")),
         Ok(None | Some(Err(_))) => return Err(Exit::Gone),
@@ -82,6 +86,14 @@ async fn open(socket: &mut WebSocket, chat: &ChatService) -> Result<Connection, 
             topic,
         } => {
             check_version(version)?;
+            if !chat.new_chats.allow(client) {
+                let rejected = ChatServerMsg::Error {
+                    code: ErrorCode::RateLimited,
+                    client_id: None,
+                };
+                let _ = send(socket, &rejected).await;
+                return Err(Exit::Close(close_code::TOO_FAST, "too many new chats"));
+            }
             let token = new_token(&chat.rng).map_err(|_| Exit::Close(1011, "no randomness"))?;
             let conversation = chat
                 .store

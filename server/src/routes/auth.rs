@@ -15,17 +15,15 @@ use crate::auth::csrf::same_origin_json;
 use crate::auth::limiter::LoginLimiter;
 use crate::auth::password::Password;
 use crate::auth::session::{COUNSELLOR_KEY, CurrentCounsellor, log_in};
+use crate::routes::client::ClientAddress;
 use crate::state::AppState;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Extension, FromRequestParts, State};
+use axum::extract::{Extension, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use http::request::Parts;
 use http::{HeaderValue, StatusCode, header};
 use serde::{Deserialize, Serialize};
-use std::convert::Infallible;
-use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 /// The session routes, with their own login limiter and the CSRF guard.
@@ -73,23 +71,6 @@ impl From<&counsellors::Counsellor> for SessionInfo {
 
 fn error(status: StatusCode, code: &'static str) -> Response {
     (status, Json(serde_json::json!({ "error": code }))).into_response()
-}
-
-/// The client's address, for the login limiter's memory only: never logged,
-/// never stored. `None` when the server was not started with connect info.
-struct ClientAddress(Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddress(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip()),
-        ))
-    }
 }
 
 /// `POST /api/session`: log in.

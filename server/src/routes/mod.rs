@@ -1,6 +1,7 @@
 //! Plain HTTP routes that are not pages or server functions.
 
 pub mod auth;
+pub mod client;
 pub mod health;
 pub mod manifest;
 pub mod ws;

@@ -2,6 +2,7 @@
 //! login) and size the socket; the sessions live in `chat` and `console`.
 
 use crate::auth::session::CurrentCounsellor;
+use crate::routes::client::ClientAddress;
 use crate::state::AppState;
 use app::protocol::MAX_FRAME_BYTES;
 use axum::extract::State;
@@ -48,6 +49,7 @@ fn sized(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
 /// `GET /ws/chat`: an anonymous visitor's socket.
 pub async fn chat(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
@@ -55,7 +57,8 @@ pub async fn chat(
         return (StatusCode::FORBIDDEN, "cross-origin WebSocket refused").into_response();
     }
     let chat = state.chat.clone();
-    sized(upgrade).on_upgrade(move |socket| crate::chat::session::run(socket, chat))
+    // `client` is used in memory only, to limit new chats per address.
+    sized(upgrade).on_upgrade(move |socket| crate::chat::session::run(socket, chat, client))
 }
 
 /// `GET /ws/console`: a logged-in counsellor's socket.

@@ -538,3 +538,44 @@ async fn a_bad_hello_or_an_old_client_is_closed_with_its_code() {
         );
     }
 }
+
+/// One address cannot fill the queue: after the limit, new chats are
+/// refused with a clear close code (resuming still works).
+#[tokio::test]
+async fn one_address_cannot_open_endless_chats() {
+    let app = crate::helpers::spawn_app(crate::helpers::Database::Sqlite).await;
+    let first = start_chat(&app).await;
+    for _ in 1..server::chat::limit::NEW_CHATS_PER_ADDRESS {
+        start_chat(&app).await;
+    }
+    let mut socket = connect(&app, "/ws/chat", None).await.expect("upgrade");
+    send(
+        &mut socket,
+        &ChatClientMsg::Start {
+            version: PROTOCOL_VERSION,
+            role: Role::YoungPerson,
+            age_band: None,
+            topic: None,
+        },
+    )
+    .await;
+    assert_eq!(
+        close_code::<ChatServerMsg>(&mut socket).await,
+        Some(close_code::TOO_FAST)
+    );
+
+    let mut again = connect(&app, "/ws/chat", None).await.expect("upgrade");
+    send(
+        &mut again,
+        &ChatClientMsg::Resume {
+            version: PROTOCOL_VERSION,
+            token: first.token,
+            last_seq: 0,
+        },
+    )
+    .await;
+    expect(&mut again, |m: &ChatServerMsg| {
+        matches!(m, ChatServerMsg::Joined { .. }).then_some(())
+    })
+    .await;
+}
