@@ -14,6 +14,16 @@ mod imp {
         }
     }
 
+    /// A date in the page's language, e.g. "25. december 2026".
+    pub fn format_date(unix_millis: i64, lang: Lang) -> String {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix_millis as f64));
+        let options = js_sys::Object::new();
+        for (key, value) in [("day", "numeric"), ("month", "long"), ("year", "numeric")] {
+            let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+        }
+        date.to_locale_date_string(lang.code(), &options).into()
+    }
+
     /// The path of the page being shown.
     pub fn current_path() -> String {
         web_sys::window()
@@ -69,6 +79,11 @@ mod imp {
     /// Server build: the shell renders the title.
     pub fn set_title(_title: &str) {}
 
+    /// Server build: dates are shown once the page runs (no time zone here).
+    pub fn format_date(_unix_millis: i64, _lang: Lang) -> String {
+        String::new()
+    }
+
     /// Server build: the path comes from the request instead (unused there).
     #[allow(dead_code)]
     pub fn current_path() -> String {
@@ -85,7 +100,7 @@ mod imp {
     pub fn quick_exit(_url: &str) {}
 }
 
-pub use imp::{quick_exit, remember_lang, set_document_lang, set_title};
+pub use imp::{format_date, quick_exit, remember_lang, set_document_lang, set_title};
 // Read by the client build only; the server takes the path from the request.
 #[allow(unused_imports)]
 pub use imp::current_path;

@@ -36,8 +36,10 @@ pub struct Helpline {
 }
 
 /// What visitors see of the service's configuration. Nothing secret belongs
-/// here: all of it is sent to every browser.
+/// here: all of it is sent to every browser. Missing keys in a
+/// configuration file take the defaults.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ServiceInfo {
     /// The service's name as the municipality calls it (never "Misbrugscenter").
     pub name: String,
@@ -47,6 +49,10 @@ pub struct ServiceInfo {
     pub quick_exit_url: String,
     /// Helplines shown with the emergency number 112.
     pub helplines: Vec<Helpline>,
+    /// Words that, in a visitor's own message, calmly bring the emergency
+    /// numbers up beside the chat (lower case; Danish and English). Matched
+    /// in the browser: nothing about it is sent or stored.
+    pub risk_words: Vec<String>,
 }
 
 impl Default for ServiceInfo {
@@ -70,7 +76,53 @@ impl Default for ServiceInfo {
                     en: "day and night".to_owned(),
                 },
             }],
+            risk_words: [
+                "selvmord",
+                "tage mit eget liv",
+                "slå mig selv ihjel",
+                "ikke leve mere",
+                "dø",
+                "skade mig selv",
+                "cutter",
+                "overdosis",
+                "vold",
+                "slår mig",
+                "overgreb",
+                "voldtag",
+                "suicide",
+                "kill myself",
+                "end my life",
+                "hurt myself",
+                "overdose",
+                "violence",
+                "beats me",
+                "abused",
+                "rape",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
         }
+    }
+}
+
+impl ServiceInfo {
+    /// Whether `text` mentions one of the risk words: a word (or phrase)
+    /// starting at a word boundary, case-insensitively ("overdosis" matches
+    /// "Overdosis!", "dø" matches "dø" and "døde" but not "rødt").
+    pub fn mentions_risk(&self, text: &str) -> bool {
+        let text = text.to_lowercase();
+        self.risk_words
+            .iter()
+            .filter(|w| !w.trim().is_empty())
+            .any(|word| {
+                let word = word.trim().to_lowercase();
+                text.match_indices(word.as_str()).any(|(at, _)| {
+                    text[..at]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| !c.is_alphanumeric())
+                })
+            })
     }
 }
 
@@ -94,6 +146,24 @@ mod tests {
     fn helpline_numbers_become_dialable_links() {
         let line = ServiceInfo::default().helplines.remove(0);
         assert_eq!(line.tel_href(), "tel:116111");
+    }
+
+    #[test]
+    fn risk_words_match_at_word_starts_only() {
+        let info = ServiceInfo::default();
+        assert!(info.mentions_risk("Jeg tænker på selvmord"));
+        assert!(info.mentions_risk("OVERDOSIS!"));
+        assert!(info.mentions_risk("jeg vil bare dø"));
+        assert!(info.mentions_risk("I want to kill myself"));
+        assert!(!info.mentions_risk("Jeg så en rødt lys"));
+        assert!(!info.mentions_risk("Jeg ryger hash i weekenden"));
+        assert!(
+            !ServiceInfo {
+                risk_words: vec![" ".into()],
+                ..ServiceInfo::default()
+            }
+            .mentions_risk("hej")
+        );
     }
 
     #[test]

@@ -59,7 +59,9 @@ async function claimOurs(console: Page): Promise<number> {
       const queue = [...(await frames(console))].reverse().find((f) => f.type === 'queue') as
         | { waiting: { conversation: number; topic: string | null }[] }
         | undefined;
-      conversation = queue?.waiting.find((w) => w.topic === 'other')?.conversation ?? 0;
+      // The newest waiting chat about "something else" is ours (earlier tests
+      // may leave a chat waiting, as a person who simply left would).
+      conversation = queue?.waiting.filter((w) => w.topic === 'other').at(-1)?.conversation ?? 0;
       return conversation;
     })
     .toBeGreaterThan(0);
@@ -71,6 +73,7 @@ async function claimOurs(console: Page): Promise<number> {
 test('a young person and a counsellor talk, and a reload keeps the conversation', async ({ page, browser, baseURL }) => {
   await startChat(page);
   await expect(page.getByRole('status')).toContainText('Du er nummer');
+  await expect(page.getByText(/Samtalen slettes automatisk \d+\. \p{L}+ \d{4}/u)).toBeVisible();
   await expectNoSeriousA11yViolations(page);
 
   const composer = page.getByRole('textbox', { name: 'Din besked' });
@@ -163,4 +166,21 @@ test('quick exit leaves nothing of the chat on the device', async ({ page }) => 
   await page.goto('/chat');
   expect(await page.evaluate(() => sessionStorage.length + localStorage.length)).toBe(0);
   await expect(page.getByRole('button', { name: 'Start chatten' })).toBeVisible();
+});
+
+test('a risk word calmly brings the emergency numbers up beside the chat', async ({ page }) => {
+  await startChat(page);
+  const help = page.getByRole('complementary', { name: 'Brug for hjælp lige nu?' });
+  await expect(help).toHaveCount(1);
+  const composer = page.getByRole('textbox', { name: 'Din besked' });
+  await composer.fill('Nogle gange vil jeg bare dø');
+  await composer.press('Enter');
+  await expect(help).toHaveCount(2);
+  await expect(help.first()).toContainText('Du kan stadig skrive her');
+  await expect(help.first().getByRole('link', { name: /112/ })).toBeVisible();
+  // The chat goes on undisturbed.
+  await expect(page.getByRole('listitem').filter({ hasText: 'Nogle gange vil jeg bare dø' })).toContainText('Sendt');
+  await expect(composer).toBeEditable();
+  await page.getByRole('button', { name: 'Slet samtalen nu' }).click();
+  await expect(page.getByRole('status')).toContainText('Samtalen er slettet');
 });

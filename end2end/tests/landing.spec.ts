@@ -91,6 +91,19 @@ test.describe('landing page, Danish browser', () => {
     expect(await page.evaluate(() => sessionStorage.getItem('front-door-test'))).toBeNull();
   });
 
+  test('Escape pressed three times leaves at once', async ({ page }) => {
+    await page.route('https://www.dr.dk/**', (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<title>Vejret</title><p>Vejret</p>' }),
+    );
+    await page.goto('/');
+    await expect(async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Escape');
+      await expect(page).toHaveTitle('Vejret', { timeout: 1_000 });
+    }).toPass({ timeout: 20_000 });
+  });
+
   test('the page runs with its strict content security policy and no errors', async ({ page }) => {
     const problems: string[] = [];
     page.on('console', (m) => {

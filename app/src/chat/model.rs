@@ -62,6 +62,9 @@ pub struct ChatModel {
     pub read_up_to: RwSignal<u64>,
     /// When the conversation will be deleted (Unix ms).
     pub deleted_after: RwSignal<Option<i64>>,
+    /// The visitor wrote a risk word: the emergency numbers stand beside
+    /// the chat. Decided in the browser, never sent.
+    pub serious: RwSignal<bool>,
 }
 
 impl Default for ChatModel {
@@ -82,6 +85,7 @@ impl ChatModel {
             typing: RwSignal::new(false),
             read_up_to: RwSignal::new(0),
             deleted_after: RwSignal::new(None),
+            serious: RwSignal::new(false),
         }
     }
 

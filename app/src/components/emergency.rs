@@ -5,13 +5,22 @@ use leptos::prelude::*;
 /// The emergency number and the service's helplines. Chat is not an emergency
 /// service, and the page says so wherever someone might need more.
 #[component]
-pub fn EmergencyBox() -> impl IntoView {
+pub fn EmergencyBox(
+    /// Shown beside the chat after a risk word: a calmer, closer text.
+    #[prop(optional)]
+    serious: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let helplines = expect_context::<ServiceInfo>().helplines;
+    let heading_id = if serious {
+        "serious-heading"
+    } else {
+        "emergency-heading"
+    };
     view! {
-        <aside class="emergency" aria-labelledby="emergency-heading">
-            <h2 id="emergency-heading">{move || i18n.t().emergency_heading}</h2>
-            <p>{move || i18n.t().emergency_text}</p>
+        <aside class=if serious { "emergency serious" } else { "emergency" } aria-labelledby=heading_id>
+            <h2 id=heading_id>{move || i18n.t().emergency_heading}</h2>
+            <p>{move || if serious { i18n.t().serious_notice } else { i18n.t().emergency_text }}</p>
             <ul class="helplines">
                 <li>
                     <a class="helpline" href="tel:112">

@@ -18,7 +18,7 @@ pub fn QuickExit() -> impl IntoView {
             class="quick-exit"
             href=href
             rel="noreferrer"
-            title=move || i18n.t().quick_exit_hint
+            title=move || format!("{} {}", i18n.t().quick_exit_hint, i18n.t().quick_exit_keys)
             on:click=on_click
         >
             {move || i18n.t().quick_exit}

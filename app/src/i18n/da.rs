@@ -51,6 +51,8 @@ pub(super) static TEXTS: Texts = Texts {
     reload_needed: "Siden er blevet opdateret. Genindlæs siden – dine beskeder er gemt.",
     messages_label: "Beskeder",
     new_chat: "Start en ny chat",
+    serious_notice: "Hvis du er i fare lige nu, så ring 112 – eller ring til en af linjerne herunder. Du kan stadig skrive her.",
+    quick_exit_keys: "Tryk Escape tre gange for at forlade siden med det samme.",
     age_bands: [
         "Under 13",
         "13–14",

@@ -51,6 +51,8 @@ pub(super) static TEXTS: Texts = Texts {
     reload_needed: "The site has been updated. Please reload – your messages are kept.",
     messages_label: "Messages",
     new_chat: "Start a new chat",
+    serious_notice: "If you are in danger right now, call 112 – or one of the lines below. You can keep writing here.",
+    quick_exit_keys: "Press Escape three times to leave the site at once.",
     age_bands: [
         "Under 13",
         "13–14",

@@ -110,6 +110,10 @@ pub struct Texts {
     pub messages_label: &'static str,
     /// Start over after the end.
     pub new_chat: &'static str,
+    /// Shown beside the chat after a risk word, calmly.
+    pub serious_notice: &'static str,
+    /// Tells that Escape three times leaves at once.
+    pub quick_exit_keys: &'static str,
     /// Age bands, in `AgeBand::ALL` order.
     pub age_bands: [&'static str; 7],
     /// Topics, in `Topic::ALL` order.
@@ -207,6 +211,8 @@ mod tests {
                 t.reload_needed,
                 t.messages_label,
                 t.new_chat,
+                t.serious_notice,
+                t.quick_exit_keys,
             ];
             for text in all
                 .iter()

@@ -2,6 +2,7 @@ use crate::chat::{self, ChatModel, MessageStatus, Phase};
 use crate::components::EmergencyBox;
 use crate::i18n::{Texts, use_i18n};
 use crate::protocol::{AgeBand, Role, Sender, Topic};
+use crate::service::ServiceInfo;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
@@ -72,7 +73,7 @@ fn Chooser() -> impl IntoView {
                 })
                 .collect_view()}
         </fieldset>
-        <Show when=move || role.get() == Some(Role::YoungPerson)>
+        {move || (role.get() == Some(Role::YoungPerson)).then(|| view! {
             <fieldset class="chips">
                 <legend>{move || i18n.t().age_label}</legend>
                 {AgeBand::ALL
@@ -93,7 +94,7 @@ fn Chooser() -> impl IntoView {
                     })
                     .collect_view()}
             </fieldset>
-        </Show>
+        })}
         <fieldset class="chips">
             <legend>{move || i18n.t().topic_label}</legend>
             {Topic::ALL
@@ -167,23 +168,32 @@ fn Conversation() -> impl IntoView {
         }
     };
 
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let service = StoredValue::new(expect_context::<ServiceInfo>());
+    let send = move || {
         let text = draft.get_untracked();
         if !text.trim().is_empty() && crate::protocol::valid_text(&text) {
+            if service.with_value(|s| s.mentions_risk(&text)) {
+                model.serious.set(true);
+            }
             chat::send_text(model, text);
             draft.set(String::new());
         }
     };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send();
+    };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Enter" && !ev.shift_key() {
             ev.prevent_default();
-            let text = draft.get_untracked();
-            if !text.trim().is_empty() && crate::protocol::valid_text(&text) {
-                chat::send_text(model, text);
-                draft.set(String::new());
-            }
+            send();
         }
+    };
+    let retention = move || {
+        model.deleted_after.get().map(|at| {
+            let date = crate::browser::format_date(at, i18n.lang());
+            fill(i18n.t().deleted_after, "date", &date)
+        })
     };
 
     view! {
@@ -222,9 +232,12 @@ fn Conversation() -> impl IntoView {
                 }
             </For>
         </ol>
-        <Show when=move || model.typing.get()>
+        // Plain optional views, not <Show>: its type-erased children cost
+        // the WASM several kilobytes each.
+        {move || model.serious.get().then(|| view! { <EmergencyBox serious=true /> })}
+        {move || model.typing.get().then(|| view! {
             <p class="typing">{move || fill(i18n.t().typing, "name", &model.counsellor.get().unwrap_or_default())}</p>
-        </Show>
+        })}
         {move || if ended() {
             Either::Left(view! {
                 <p><a class="button" href="/chat">{move || i18n.t().new_chat}</a></p>
@@ -243,6 +256,7 @@ fn Conversation() -> impl IntoView {
                     ></textarea>
                     <button type="submit" class="button">{move || i18n.t().send}</button>
                 </form>
+                <p class="retention">{retention}</p>
                 <div class="chat-actions">
                     <button type="button" class="link-button" on:click=move |_| chat::end()>
                         {move || i18n.t().end_chat}
