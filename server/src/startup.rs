@@ -17,6 +17,7 @@ use app::{App, shell};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
@@ -177,6 +178,12 @@ impl Application {
             let _ = stopping.send(true);
         };
         let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        // Chat frames are small and latency matters: no Nagle delay.
+        let listener = listener.tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::debug!(%error, "cannot set TCP_NODELAY");
+            }
+        });
         let result = axum::serve(listener, service)
             .with_graceful_shutdown(signal)
             .await;

@@ -8,7 +8,6 @@ mod imp {
     use crate::protocol::chat::{ChatClientMsg, ChatServerMsg};
     use crate::protocol::{AgeBand, PROTOCOL_VERSION, Role, Topic, close_code, decode, encode};
     use leptos::prelude::*;
-    use serde::{Deserialize, Serialize};
     use std::cell::RefCell;
     use std::rc::Rc;
     use std::time::Duration;
@@ -21,7 +20,7 @@ mod imp {
     const OUTBOX_KEY: &str = "front-door.outbox";
 
     /// A message kept on the device until the service has stored it.
-    #[derive(Clone, Serialize, Deserialize)]
+    #[derive(Clone)]
     struct Pending {
         client_id: String,
         text: String,
@@ -66,13 +65,20 @@ mod imp {
     fn outbox() -> Vec<Pending> {
         storage()
             .and_then(|s| s.get_item(OUTBOX_KEY).ok().flatten())
-            .and_then(|json| serde_json::from_str(&json).ok())
+            .map(|stored| super::decode_outbox(&stored))
             .unwrap_or_default()
+            .into_iter()
+            .map(|(client_id, text)| Pending { client_id, text })
+            .collect()
     }
 
     fn save_outbox(outbox: &[Pending]) {
-        if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(outbox)) {
-            let _ = storage.set_item(OUTBOX_KEY, &json);
+        if let Some(storage) = storage() {
+            let pairs: Vec<(&str, &str)> = outbox
+                .iter()
+                .map(|p| (p.client_id.as_str(), p.text.as_str()))
+                .collect();
+            let _ = storage.set_item(OUTBOX_KEY, &super::encode_outbox(&pairs));
         }
     }
 
@@ -335,6 +341,64 @@ mod imp {
     /// Ends and deletes the conversation now.
     pub fn delete_now() {
         with_joined(|socket| send_frame(socket, &ChatClientMsg::Delete));
+    }
+}
+
+/// The outbox as stored in sessionStorage: for each message its client id
+/// (printable ASCII, no spaces), the text's length in bytes, and the text:
+/// `id len text` back to back. Plain string handling instead of JSON keeps
+/// serde's generic code out of the WASM.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn encode_outbox(messages: &[(&str, &str)]) -> String {
+    messages
+        .iter()
+        .map(|(id, text)| format!("{id} {} {text}", text.len()))
+        .collect()
+}
+
+/// Reads [`encode_outbox`]'s format; stops at anything malformed.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn decode_outbox(mut stored: &str) -> Vec<(String, String)> {
+    let mut messages = Vec::new();
+    while !stored.is_empty() {
+        let Some((id, rest)) = stored.split_once(' ') else {
+            break;
+        };
+        let Some((len, rest)) = rest.split_once(' ') else {
+            break;
+        };
+        let Some(text) = len.parse::<usize>().ok().and_then(|len| rest.get(..len)) else {
+            break;
+        };
+        messages.push((id.to_owned(), text.to_owned()));
+        stored = &rest[text.len()..];
+    }
+    messages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_outbox_round_trips_any_text() {
+        let messages = [
+            ("m1-1", "hej"),
+            ("m1-2", "to linjer\nmed mellemrum og 7 tal"),
+            ("m1-3", "æøå 🙂 "),
+        ];
+        let decoded = decode_outbox(&encode_outbox(&messages));
+        let expected: Vec<(String, String)> = messages
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect();
+        assert_eq!(decoded, expected);
+        assert!(decode_outbox("").is_empty());
+        assert_eq!(
+            decode_outbox("m1 999 short").len(),
+            0,
+            "a cut-off record is dropped"
+        );
     }
 }
 

@@ -100,7 +100,6 @@ async fn open(
                 .create(&token_hash(&token), role, age_band, topic)
                 .await
                 .map_err(|error| unavailable(&error))?;
-            chat.hub.queue_changed();
             tracing::info!(conversation = conversation.id, "chat started");
             (conversation, token, 0)
         }
@@ -142,9 +141,21 @@ async fn open(
         }
     };
 
-    // Subscribe before reading the backlog: nothing can fall in between.
+    // Subscribe first, then read the state and the backlog: a claim or a
+    // message between the two is then either in what we read or in what we
+    // receive, never lost in between.
     let events = chat.hub.subscribe(conversation.id);
     let queue = chat.hub.watch_queue();
+    if last_seq == 0 && conversation.state == State::Waiting {
+        // Only now may counsellors see it (and claim it).
+        chat.hub.queue_changed();
+    }
+    let conversation = chat
+        .store
+        .get(conversation.id)
+        .await
+        .map_err(|error| unavailable(&error))?
+        .ok_or(Exit::Close(close_code::UNKNOWN_CONVERSATION, "deleted"))?;
     let state = chat_state(chat, &conversation).await?;
     let deleted_after = conversation.last_activity_at
         + i64::try_from(chat.retention.as_millis()).unwrap_or(i64::MAX);
