@@ -39,8 +39,12 @@ fn refuse(status: StatusCode, code: &'static str) -> Response {
 
 /// Whether `Origin` is `http(s)://host`, `host` being the `Host` header (or
 /// the request target's authority under HTTP/2). Behind a reverse proxy the
-/// proxy must pass the original `Host` on.
-fn is_same_origin(headers: &HeaderMap, uri: &Uri, https: bool) -> bool {
+/// proxy must pass the original `Host` on. Also guards WebSocket upgrades.
+/// More than one `Origin` header is refused rather than guessed at.
+pub fn is_same_origin(headers: &HeaderMap, uri: &Uri, https: bool) -> bool {
+    if headers.get_all(header::ORIGIN).iter().count() != 1 {
+        return false;
+    }
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return false;
     };

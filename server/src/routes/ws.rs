@@ -1,6 +1,7 @@
 //! The two WebSocket endpoints. The handlers only check the upgrade (Origin,
 //! login) and size the socket; the sessions live in `chat` and `console`.
 
+use crate::auth::csrf::is_same_origin;
 use crate::auth::session::CurrentCounsellor;
 use crate::routes::client::ClientAddress;
 use crate::state::AppState;
@@ -8,7 +9,7 @@ use app::protocol::MAX_FRAME_BYTES;
 use axum::extract::State;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::response::{IntoResponse, Response};
-use http::{HeaderMap, StatusCode, header};
+use http::{HeaderMap, StatusCode, Uri};
 
 /// Read buffer per socket. tungstenite's default (128 KiB) would cost about
 /// 1.3 GB per 10,000 idle sockets; frames are small here.
@@ -20,22 +21,6 @@ const WRITE_BUFFER_BYTES: usize = 4 * 1024;
 /// Most bytes queued to a socket that does not read: beyond it the socket
 /// is dropped instead of growing memory.
 const MAX_WRITE_BUFFER_BYTES: usize = 256 * 1024;
-
-/// Accepts an upgrade only from a page of this very site: a browser sends
-/// the page's origin, which must be `http(s)://<Host>`. Anything else
-/// (another site, a missing Origin) is refused with 403 before upgrading.
-pub fn same_origin(headers: &HeaderMap, https: bool) -> bool {
-    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let scheme = if https { "https" } else { "http" };
-    match (origin, host) {
-        (Some(origin), Some(host)) => {
-            headers.get_all(header::ORIGIN).iter().count() == 1
-                && origin == format!("{scheme}://{host}")
-        }
-        _ => false,
-    }
-}
 
 fn sized(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
     upgrade
@@ -51,9 +36,12 @@ pub async fn chat(
     State(state): State<AppState>,
     ClientAddress(client): ClientAddress,
     headers: HeaderMap,
+    uri: Uri,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    if !same_origin(&headers, state.https) {
+    // Only a page of this very site may open a socket: another site's page,
+    // or a missing Origin, is refused before upgrading.
+    if !is_same_origin(&headers, &uri, state.https) {
         return (StatusCode::FORBIDDEN, "cross-origin WebSocket refused").into_response();
     }
     let chat = state.chat.clone();
@@ -66,9 +54,10 @@ pub async fn console(
     State(state): State<AppState>,
     counsellor: CurrentCounsellor,
     headers: HeaderMap,
+    uri: Uri,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    if !same_origin(&headers, state.https) {
+    if !is_same_origin(&headers, &uri, state.https) {
         return (StatusCode::FORBIDDEN, "cross-origin WebSocket refused").into_response();
     }
     let chat = state.chat.clone();
@@ -94,8 +83,12 @@ mod tests {
             ("origin", "http://127.0.0.1:3000"),
             ("host", "127.0.0.1:3000"),
         ]);
-        assert!(same_origin(&ok, false));
-        assert!(!same_origin(&ok, true), "https expects an https origin");
+        let uri = Uri::from_static("/ws/chat");
+        assert!(is_same_origin(&ok, &uri, false));
+        assert!(
+            !is_same_origin(&ok, &uri, true),
+            "https expects an https origin"
+        );
         for bad in [
             headers(&[("host", "127.0.0.1:3000")]),
             headers(&[
@@ -113,7 +106,7 @@ mod tests {
                 ("host", "127.0.0.1:3000"),
             ]),
         ] {
-            assert!(!same_origin(&bad, false), "{bad:?}");
+            assert!(!is_same_origin(&bad, &uri, false), "{bad:?}");
         }
     }
 }

@@ -337,7 +337,8 @@ async fn statistics_events_record_the_talk_without_content(app: TestApp) {
     })
     .await;
 
-    let rows: Vec<(String, String, Option<i64>, Option<String>, i64)> =
+    type EventRow = (String, String, Option<i64>, Option<String>, i64);
+    let rows: Vec<EventRow> =
         sqlx::query_as("SELECT kind, role, wait_ms, outcome, at FROM activity_events ORDER BY id")
             .fetch_all(app.db.pool())
             .await

@@ -26,6 +26,8 @@ impl ServerProcess {
             .stderr(Stdio::null())
             .spawn()
             .expect("the server binary starts");
+        // Owned from here on: killed and reaped by Drop on any failure.
+        let server = ServerProcess { child };
         let client = reqwest::Client::new();
         for _ in 0..200 {
             if let Ok(response) = client
@@ -34,7 +36,7 @@ impl ServerProcess {
                 .await
                 && response.status() == 200
             {
-                return ServerProcess { child };
+                return server;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
