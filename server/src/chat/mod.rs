@@ -4,6 +4,7 @@
 pub mod hub;
 pub mod limit;
 pub mod session;
+pub mod socket;
 pub mod store;
 pub mod token;
 

@@ -4,27 +4,20 @@
 
 use super::hub::ConversationEvent;
 use super::limit::TokenBucket;
+use super::socket::{Exit, finish, first_text, read_failed, stopping};
 use super::store::{Conversation, State, StoreError, estimate_wait_secs};
 use super::token::{new_token, token_hash};
-use super::{ChatService, HELLO_TIMEOUT, IDLE_TIMEOUT};
+use super::{ChatService, IDLE_TIMEOUT};
 use crate::auth::counsellors::{self, CounsellorId};
 use app::protocol::chat::{ChatClientMsg, ChatServerMsg, ChatState};
 use app::protocol::{
     ErrorCode, PROTOCOL_VERSION, Sender, close_code, decode, encode, valid_client_id, valid_text,
 };
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use axum::extract::ws::{Message, WebSocket};
 use tokio::sync::broadcast::error::RecvError;
 
 /// How many missed messages are sent per database read when catching up.
 const CATCH_UP_BATCH: u32 = 200;
-
-/// What ends the loop, and how the socket is closed.
-enum Exit {
-    /// Close with this code and reason.
-    Close(u16, &'static str),
-    /// The client went away (or the socket broke): nothing to send.
-    Gone,
-}
 
 /// Runs one visitor socket to its end. Never panics on client input; every
 /// failure ends only this socket.
@@ -33,14 +26,7 @@ pub async fn run(mut socket: WebSocket, chat: ChatService, client: Option<std::n
         Ok(mut connection) => connection.serve(&mut socket, &chat).await,
         Err(exit) => exit,
     };
-    if let Exit::Close(code, reason) = exit {
-        let _ = socket
-            .send(Message::Close(Some(CloseFrame {
-                code,
-                reason: Utf8Bytes::from_static(reason),
-            })))
-            .await;
-    }
+    finish(&mut socket, exit).await;
 }
 
 /// A socket attached to a conversation.
@@ -69,13 +55,7 @@ async fn open(
     chat: &ChatService,
     client: Option<std::net::IpAddr>,
 ) -> Result<Connection, Exit> {
-    let first = match tokio::time::timeout(HELLO_TIMEOUT, socket.recv()).await {
-        Err(_) => return Err(Exit::Close(close_code::BAD_HELLO, "no hello")),
-        Ok(None | Some(Err(_))) => return Err(Exit::Gone),
-        Ok(Some(Ok(Message::Text(text)))) => text,
-        Ok(Some(Ok(Message::Close(_)))) => return Err(Exit::Gone),
-        Ok(Some(Ok(_))) => return Err(Exit::Close(close_code::BAD_HELLO, "expected a text hello")),
-    };
+    let first = first_text(socket).await?;
     let hello: ChatClientMsg =
         decode(&first).map_err(|_| Exit::Close(close_code::BAD_HELLO, "invalid hello"))?;
     let (conversation, token, last_seq) = match hello {
@@ -504,25 +484,5 @@ impl Connection {
             Err(RecvError::Lagged(_)) => self.catch_up(socket, chat).await,
             Err(RecvError::Closed) => Err(Exit::Close(close_code::SERVICE_RESTART, "relay closed")),
         }
-    }
-}
-
-/// Resolves once the server starts shutting down.
-async fn stopping(shutdown: &mut tokio::sync::watch::Receiver<bool>) {
-    // An error means the sender is gone: the server is stopping too.
-    let _ = shutdown.wait_for(|stopping| *stopping).await;
-}
-
-/// A broken read: a frame over the size limit is answered with 1009 (the
-/// client learns why); anything else means the client is gone.
-fn read_failed(error: &axum::Error) -> Exit {
-    use std::error::Error as _;
-    use tokio_tungstenite::tungstenite::Error as WsError;
-    match error
-        .source()
-        .and_then(|source| source.downcast_ref::<WsError>())
-    {
-        Some(WsError::Capacity(_)) => Exit::Close(close_code::TOO_BIG, "frame too large"),
-        _ => Exit::Gone,
     }
 }

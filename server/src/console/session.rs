@@ -5,13 +5,14 @@
 use crate::auth::counsellors::Counsellor;
 use crate::chat::hub::ConversationEvent;
 use crate::chat::limit::TokenBucket;
+use crate::chat::socket::{Exit, finish, first_text, read_failed, stopping};
 use crate::chat::store::{State, StoreError};
-use crate::chat::{ChatService, HELLO_TIMEOUT, IDLE_TIMEOUT};
+use crate::chat::{ChatService, IDLE_TIMEOUT};
 use app::protocol::console::{ConsoleClientMsg, ConsoleServerMsg, Outcome};
 use app::protocol::{
     ErrorCode, PROTOCOL_VERSION, Sender, close_code, decode, encode, valid_client_id, valid_text,
 };
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use axum::extract::ws::{Message, WebSocket};
 use std::collections::HashMap;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
@@ -19,11 +20,6 @@ use tokio::task::JoinHandle;
 
 /// How many missed messages are read per database query when catching up.
 const CATCH_UP_BATCH: u32 = 500;
-
-enum Exit {
-    Close(u16, &'static str),
-    Gone,
-}
 
 /// What a conversation's forwarding task tells the socket loop.
 enum Forwarded {
@@ -86,26 +82,12 @@ pub async fn run(mut socket: WebSocket, chat: ChatService, counsellor: Counsello
         open.forwarder.abort();
         chat.hub.forget_if_unused(id);
     }
-    if let Exit::Close(code, reason) = exit {
-        let _ = socket
-            .send(Message::Close(Some(CloseFrame {
-                code,
-                reason: Utf8Bytes::from_static(reason),
-            })))
-            .await;
-    }
+    finish(&mut socket, exit).await;
 }
 
 impl Console {
     async fn hello(&mut self, socket: &mut WebSocket, chat: &ChatService) -> Result<(), Exit> {
-        let first = match tokio::time::timeout(HELLO_TIMEOUT, socket.recv()).await {
-            Err(_) => return Err(Exit::Close(close_code::BAD_HELLO, "no hello")),
-            Ok(Some(Ok(Message::Text(text)))) => text,
-            Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => return Err(Exit::Gone),
-            Ok(Some(Ok(_))) => {
-                return Err(Exit::Close(close_code::BAD_HELLO, "expected a text hello"));
-            }
-        };
+        let first = first_text(socket).await?;
         match decode::<ConsoleClientMsg>(&first) {
             Ok(ConsoleClientMsg::Hello { version }) if version == PROTOCOL_VERSION => {}
             Ok(ConsoleClientMsg::Hello { .. }) => {
@@ -539,25 +521,5 @@ impl Console {
             }
             Forwarded::Event(_) => Ok(()),
         }
-    }
-}
-
-/// Resolves once the server starts shutting down.
-async fn stopping(shutdown: &mut tokio::sync::watch::Receiver<bool>) {
-    // An error means the sender is gone: the server is stopping too.
-    let _ = shutdown.wait_for(|stopping| *stopping).await;
-}
-
-/// A broken read: a frame over the size limit is answered with 1009 (the
-/// client learns why); anything else means the client is gone.
-fn read_failed(error: &axum::Error) -> Exit {
-    use std::error::Error as _;
-    use tokio_tungstenite::tungstenite::Error as WsError;
-    match error
-        .source()
-        .and_then(|source| source.downcast_ref::<WsError>())
-    {
-        Some(WsError::Capacity(_)) => Exit::Close(close_code::TOO_BIG, "frame too large"),
-        _ => Exit::Gone,
     }
 }
