@@ -550,16 +550,7 @@ async fn one_address_cannot_open_endless_chats() {
         start_chat(&app).await;
     }
     let mut socket = connect(&app, "/ws/chat", None).await.expect("upgrade");
-    send(
-        &mut socket,
-        &ChatClientMsg::Start {
-            version: PROTOCOL_VERSION,
-            role: Role::YoungPerson,
-            age_band: None,
-            topic: None,
-        },
-    )
-    .await;
+    send(&mut socket, &start_frame()).await;
     assert_eq!(
         close_code::<ChatServerMsg>(&mut socket).await,
         Some(close_code::TOO_FAST)

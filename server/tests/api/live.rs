@@ -132,19 +132,27 @@ pub struct Visitor {
     pub token: String,
 }
 
+/// The first frame of a young person's new chat.
+pub fn start_frame() -> ChatClientMsg {
+    ChatClientMsg::Start {
+        version: PROTOCOL_VERSION,
+        role: Role::YoungPerson,
+        age_band: None,
+        topic: None,
+    }
+}
+
 /// Starts a new chat as a young person; returns after `joined`.
 pub async fn start_chat(app: &TestApp) -> Visitor {
-    let mut socket = connect(app, "/ws/chat", None).await.expect("upgrade");
-    send(
-        &mut socket,
-        &ChatClientMsg::Start {
-            version: PROTOCOL_VERSION,
-            role: Role::YoungPerson,
-            age_band: None,
-            topic: None,
-        },
-    )
-    .await;
+    start_chat_at(&app.address).await
+}
+
+/// [`start_chat`] on a server at `address` (`http://host:port`).
+pub async fn start_chat_at(address: &str) -> Visitor {
+    let mut socket = connect_to(address, "/ws/chat", None)
+        .await
+        .expect("upgrade");
+    send(&mut socket, &start_frame()).await;
     let token = expect(&mut socket, |m: &ChatServerMsg| match m {
         ChatServerMsg::Joined { token, .. } => Some(token.clone()),
         _ => None,

@@ -4,8 +4,8 @@
 //! stored exactly once.
 
 use crate::live::{Socket, connect_to, expect, send};
+use app::protocol::PROTOCOL_VERSION;
 use app::protocol::chat::{ChatClientMsg, ChatServerMsg};
-use app::protocol::{PROTOCOL_VERSION, Role};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -80,24 +80,7 @@ async fn a_conversation_survives_the_server_being_killed_and_restarted() {
     let address = format!("http://127.0.0.1:{port}");
     let server = ServerProcess::start(&data_dir, port).await;
 
-    let mut socket = connect_to(&address, "/ws/chat", None)
-        .await
-        .expect("upgrade");
-    send(
-        &mut socket,
-        &ChatClientMsg::Start {
-            version: PROTOCOL_VERSION,
-            role: Role::YoungPerson,
-            age_band: None,
-            topic: None,
-        },
-    )
-    .await;
-    let token = expect(&mut socket, |m: &ChatServerMsg| match m {
-        ChatServerMsg::Joined { token, .. } => Some(token.clone()),
-        _ => None,
-    })
-    .await;
+    let crate::live::Visitor { mut socket, token } = crate::live::start_chat_at(&address).await;
     for i in 1..=5 {
         let id = format!("m{i}");
         send(
