@@ -11,7 +11,8 @@ use super::{ChatService, IDLE_TIMEOUT};
 use crate::auth::counsellors::{self, CounsellorId};
 use app::protocol::chat::{ChatClientMsg, ChatServerMsg, ChatState};
 use app::protocol::{
-    ErrorCode, PROTOCOL_VERSION, Sender, close_code, decode, encode, valid_client_id, valid_text,
+    ChatMessage, ErrorCode, PROTOCOL_VERSION, Sender, close_code, decode, encode, valid_client_id,
+    valid_text,
 };
 use axum::extract::ws::{Message, WebSocket};
 use tokio::sync::broadcast::error::RecvError;
@@ -422,8 +423,11 @@ impl Connection {
                     self.conversation.last_activity_at = appended.message.at;
                     chat.hub.publish(
                         self.conversation.id,
-                        ConversationEvent::Message(appended.message),
+                        ConversationEvent::Message(appended.message.clone()),
                     );
+                    // This socket gets its own message now, right after the
+                    // ack, not whenever the hub's echo comes round.
+                    self.deliver(socket, chat, appended.message).await?;
                 }
                 Ok(())
             }
@@ -444,6 +448,24 @@ impl Connection {
         }
     }
 
+    /// Sends a stored message unless this socket has it already; a gap
+    /// (events racing the catch-up) is filled from storage.
+    async fn deliver(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        message: ChatMessage,
+    ) -> Result<(), Exit> {
+        if message.seq == self.delivered + 1 {
+            self.delivered = message.seq;
+            send(socket, &ChatServerMsg::Message(message)).await
+        } else if message.seq > self.delivered {
+            self.catch_up(socket, chat).await
+        } else {
+            Ok(())
+        }
+    }
+
     async fn on_event(
         &mut self,
         socket: &mut WebSocket,
@@ -451,17 +473,7 @@ impl Connection {
         event: Result<ConversationEvent, RecvError>,
     ) -> Result<(), Exit> {
         match event {
-            Ok(ConversationEvent::Message(message)) => {
-                if message.seq == self.delivered + 1 {
-                    self.delivered = message.seq;
-                    send(socket, &ChatServerMsg::Message(message)).await
-                } else if message.seq > self.delivered {
-                    // A gap (events raced the catch-up): read it from storage.
-                    self.catch_up(socket, chat).await
-                } else {
-                    Ok(())
-                }
-            }
+            Ok(ConversationEvent::Message(message)) => self.deliver(socket, chat, message).await,
             Ok(ConversationEvent::Typing(Sender::Counsellor)) => {
                 send(socket, &ChatServerMsg::Typing).await
             }

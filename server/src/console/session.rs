@@ -10,7 +10,8 @@ use crate::chat::store::{State, StoreError};
 use crate::chat::{ChatService, IDLE_TIMEOUT};
 use app::protocol::console::{ConsoleClientMsg, ConsoleServerMsg, Outcome};
 use app::protocol::{
-    ErrorCode, PROTOCOL_VERSION, Sender, close_code, decode, encode, valid_client_id, valid_text,
+    ChatMessage, ErrorCode, PROTOCOL_VERSION, Sender, close_code, decode, encode, valid_client_id,
+    valid_text,
 };
 use axum::extract::ws::{Message, WebSocket};
 use std::collections::HashMap;
@@ -448,7 +449,9 @@ impl Console {
                 .await?;
                 if !appended.duplicate {
                     chat.hub
-                        .publish(id, ConversationEvent::Message(appended.message));
+                        .publish(id, ConversationEvent::Message(appended.message.clone()));
+                    // The console gets its own message right after the ack.
+                    self.deliver(socket, chat, id, appended.message).await?;
                 }
                 Ok(())
             }
@@ -470,6 +473,37 @@ impl Console {
         }
     }
 
+    /// Sends a stored message of an open conversation unless this console
+    /// has it already; a gap is filled from storage.
+    async fn deliver(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        id: i64,
+        message: ChatMessage,
+    ) -> Result<(), Exit> {
+        let Some(delivered) = self.open.get(&id).map(|o| o.delivered) else {
+            return Ok(());
+        };
+        if message.seq == delivered + 1 {
+            if let Some(open) = self.open.get_mut(&id) {
+                open.delivered = message.seq;
+            }
+            send(
+                socket,
+                &ConsoleServerMsg::Message {
+                    conversation: id,
+                    message,
+                },
+            )
+            .await
+        } else if message.seq > delivered {
+            self.catch_up(socket, chat, id).await
+        } else {
+            Ok(())
+        }
+    }
+
     async fn on_forwarded(
         &mut self,
         socket: &mut WebSocket,
@@ -477,29 +511,13 @@ impl Console {
         id: i64,
         item: Forwarded,
     ) -> Result<(), Exit> {
-        let Some(delivered) = self.open.get(&id).map(|o| o.delivered) else {
+        if !self.open.contains_key(&id) {
             return Ok(());
-        };
+        }
         match item {
             Forwarded::Resync => self.catch_up(socket, chat, id).await,
             Forwarded::Event(ConversationEvent::Message(message)) => {
-                if message.seq == delivered + 1 {
-                    if let Some(open) = self.open.get_mut(&id) {
-                        open.delivered = message.seq;
-                    }
-                    send(
-                        socket,
-                        &ConsoleServerMsg::Message {
-                            conversation: id,
-                            message,
-                        },
-                    )
-                    .await
-                } else if message.seq > delivered {
-                    self.catch_up(socket, chat, id).await
-                } else {
-                    Ok(())
-                }
+                self.deliver(socket, chat, id, message).await
             }
             Forwarded::Event(ConversationEvent::Typing(Sender::Visitor)) => {
                 send(socket, &ConsoleServerMsg::Typing { conversation: id }).await
