@@ -219,17 +219,7 @@ impl Console {
                 .map_err(|error| unavailable(&error))?;
             let done = missed.len() < CATCH_UP_BATCH as usize;
             for message in missed {
-                if let Some(open) = self.open.get_mut(&id) {
-                    open.delivered = message.seq;
-                }
-                send(
-                    socket,
-                    &ConsoleServerMsg::Message {
-                        conversation: id,
-                        message,
-                    },
-                )
-                .await?;
+                self.push(socket, id, message).await?;
             }
             if done {
                 return Ok(());
@@ -473,6 +463,26 @@ impl Console {
         }
     }
 
+    /// Sends one message of an open conversation and records it as delivered.
+    async fn push(
+        &mut self,
+        socket: &mut WebSocket,
+        id: i64,
+        message: ChatMessage,
+    ) -> Result<(), Exit> {
+        if let Some(open) = self.open.get_mut(&id) {
+            open.delivered = message.seq;
+        }
+        send(
+            socket,
+            &ConsoleServerMsg::Message {
+                conversation: id,
+                message,
+            },
+        )
+        .await
+    }
+
     /// Sends a stored message of an open conversation unless this console
     /// has it already; a gap is filled from storage.
     async fn deliver(
@@ -486,17 +496,7 @@ impl Console {
             return Ok(());
         };
         if message.seq == delivered + 1 {
-            if let Some(open) = self.open.get_mut(&id) {
-                open.delivered = message.seq;
-            }
-            send(
-                socket,
-                &ConsoleServerMsg::Message {
-                    conversation: id,
-                    message,
-                },
-            )
-            .await
+            self.push(socket, id, message).await
         } else if message.seq > delivered {
             self.catch_up(socket, chat, id).await
         } else {
