@@ -11,7 +11,7 @@ use crate::components::Layout;
 use crate::i18n::{Lang, provide_i18n};
 use crate::pages::{ChatPage, Landing, NotFound};
 use crate::request;
-use crate::service::ServiceInfo;
+use crate::service::{ChatHours, ServiceInfo};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos::server::SharedValue;
@@ -86,6 +86,8 @@ pub fn App() -> impl IntoView {
     // so hydration sees exactly what was rendered.
     let lang = SharedValue::new(request::request_lang).into_inner();
     let service: ServiceInfo = SharedValue::new(request::service_info).into_inner();
+    let hours: ChatHours = SharedValue::new(request::chat_hours).into_inner();
+    provide_context(hours);
     let page = Page::from_path(&request::current_path());
     let i18n = provide_i18n(lang);
     let service_name = service.name.clone();

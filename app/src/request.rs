@@ -38,6 +38,11 @@ mod imp {
         use_context::<ServiceInfo>().unwrap_or_default()
     }
 
+    /// Whether the chat is open now, provided by the server per request.
+    pub fn chat_hours() -> crate::service::ChatHours {
+        use_context::<crate::service::ChatHours>().unwrap_or_default()
+    }
+
     /// The requested path (chooses the page).
     pub fn current_path() -> String {
         use_context::<Parts>().map_or_else(|| "/".to_owned(), |parts| parts.uri.path().to_owned())
@@ -81,6 +86,11 @@ mod imp {
         ServiceInfo::default()
     }
 
+    /// Client build: the hours come from the server at hydration.
+    pub fn chat_hours() -> crate::service::ChatHours {
+        crate::service::ChatHours::default()
+    }
+
     /// Client build: the browser's location.
     pub fn current_path() -> String {
         crate::browser::current_path()
@@ -93,4 +103,4 @@ mod imp {
     pub fn set_not_found() {}
 }
 
-pub use imp::{current_path, request_lang, secure_page, service_info, set_not_found};
+pub use imp::{chat_hours, current_path, request_lang, secure_page, service_info, set_not_found};

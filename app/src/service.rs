@@ -105,6 +105,21 @@ impl Default for ServiceInfo {
     }
 }
 
+/// Whether the chat is open, worked out by the server (in Copenhagen time,
+/// from the configured opening hours) for this page load, and the weekly
+/// hours to show when it is not.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatHours {
+    /// Counsellors take chats now.
+    pub open_now: bool,
+    /// When open: closing time today ("20:00").
+    pub closes_at: Option<String>,
+    /// When closed: the next opening in words ("i morgen kl. 14:00").
+    pub next_opening: Option<Localized>,
+    /// The week: day(s) and times, e.g. ("Mandag–torsdag", "14:00–20:00").
+    pub weekly: Vec<(Localized, Localized)>,
+}
+
 impl ServiceInfo {
     /// Whether `text` mentions one of the risk words: a word (or phrase)
     /// starting at a word boundary, case-insensitively ("overdosis" matches

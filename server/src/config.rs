@@ -12,6 +12,7 @@
 //! | `FRONT_DOOR_HTTPS` | `https` | `false` |
 //! | `FRONT_DOOR_DB_MAX_CONNECTIONS` | `db_max_connections` | `10` |
 //! | `FRONT_DOOR_RETENTION_DAYS` | `retention_days` | `30` |
+//! | `FRONT_DOOR_CODE_KEY` | `code_key` | a key created in `<data_dir>/code.key` |
 //! | `FRONT_DOOR_SERVICE_NAME` | `service.name` | `Snak Om Det` |
 //!
 //! The service's texts and helplines are set in the file's `[service]` table
@@ -44,6 +45,12 @@ pub struct Settings {
     /// activity (the deletion job comes with the data-protection work; the
     /// date is shown to the person from the start).
     pub retention_days: u32,
+    /// The secret (64 hex characters) that keys resume-code hashes. When
+    /// unset, a key is created in `data_dir/code.key` on first start; several
+    /// server nodes must share one configured key.
+    pub code_key: Option<String>,
+    /// When the chat is open (`[opening_hours]`, Copenhagen time).
+    pub opening_hours: crate::hours::OpeningHoursConfig,
     /// The service's own name, texts and helplines.
     pub service: ServiceInfo,
 }
@@ -58,6 +65,8 @@ impl Default for Settings {
             https: false,
             db_max_connections: 10,
             retention_days: 30,
+            code_key: None,
+            opening_hours: crate::hours::OpeningHoursConfig::default(),
             service: ServiceInfo::default(),
         }
     }
@@ -152,6 +161,9 @@ impl Settings {
                     reason: "expected a whole number of days from 1 to 3650".to_owned(),
                 })?;
         }
+        if let Some(key) = var("FRONT_DOOR_CODE_KEY") {
+            settings.code_key = Some(key.trim().to_owned());
+        }
         if let Some(name) = var("FRONT_DOOR_SERVICE_NAME") {
             settings.service.name = name.trim().to_owned();
         }
@@ -183,6 +195,20 @@ impl Settings {
                 reason: "must be an https:// address of a neutral site".to_owned(),
             });
         }
+        if let Err(error) = crate::hours::OpeningHours::from_config(&self.opening_hours) {
+            return Err(ConfigError::InvalidVariable {
+                name: "opening_hours",
+                reason: error.to_string(),
+            });
+        }
+        if let Some(key) = &self.code_key
+            && crate::chat::code::CodeKey::from_hex(key).is_err()
+        {
+            return Err(ConfigError::InvalidVariable {
+                name: "FRONT_DOOR_CODE_KEY",
+                reason: "expected 64 hexadecimal characters (32 random bytes)".to_owned(),
+            });
+        }
         if let Some(url) = &self.database_url
             && crate::db::Backend::from_url(url).is_err()
         {
@@ -192,6 +218,12 @@ impl Settings {
             });
         }
         Ok(())
+    }
+
+    /// The checked opening hours ([`Settings::load`] has validated them; the
+    /// default schedule stands in should that ever be skipped).
+    pub fn hours(&self) -> crate::hours::OpeningHours {
+        crate::hours::OpeningHours::from_config(&self.opening_hours).unwrap_or_default()
     }
 
     /// How long an anonymous conversation is kept after its last activity.

@@ -13,6 +13,7 @@
 //! - [`auth`]: counsellor accounts and sessions stored in the database.
 //! - [`chat`]: anonymous conversations: storage, relay, the visitor's socket.
 //! - [`console`]: the counsellor's live socket.
+//! - [`hours`]: the chat's opening hours in Copenhagen time.
 //! - [`routes`]: plain HTTP routes (health checks).
 //! - [`security`]: security headers for every response.
 //! - [`static_files`]: the compressed, long-cached WASM/JS/CSS bundle.
@@ -24,6 +25,7 @@ pub mod chat;
 pub mod config;
 pub mod console;
 pub mod db;
+pub mod hours;
 pub mod routes;
 pub mod security;
 pub mod shutdown;

@@ -4,6 +4,7 @@
 
 use crate::auth::{DbSessionStore, session_layer};
 use crate::chat::ChatService;
+use crate::chat::code::{CodeKey, CodeKeyError};
 use crate::chat::hub::Hub;
 use crate::chat::store::ConversationStore;
 use crate::config::Settings;
@@ -51,6 +52,9 @@ pub enum StartupError {
         /// Why.
         source: std::io::Error,
     },
+    /// The resume-code key is unusable or cannot be created.
+    #[error(transparent)]
+    CodeKey(#[from] CodeKeyError),
     /// The data folder could not be created.
     #[error("cannot create the data folder {path}: {source}")]
     DataDir {
@@ -101,11 +105,17 @@ impl Application {
             .hash_files(hashed)
             .build();
         let (stopping, shutdown) = watch::channel(false);
+        let rng = SystemRandom::new();
+        let code_key =
+            CodeKey::configured_or_file(settings.code_key.as_deref(), &settings.data_dir, &rng)?;
         let chat = ChatService {
             store: ConversationStore::new(db.clone()),
             hub: Hub::new(),
-            rng: SystemRandom::new(),
+            rng,
             new_chats: Arc::default(),
+            code_key: Arc::new(code_key),
+            code_guesses: Arc::default(),
+            hours: Arc::new(settings.hours()),
             retention: settings.retention(),
             shutdown,
         };
@@ -200,7 +210,11 @@ impl Application {
 fn router(state: AppState, settings: &Settings, hashed: bool) -> Router {
     let routes = generate_route_list(App);
     let service = state.service.clone();
-    let context = move || provide_context((*service).clone());
+    let hours = state.chat.hours.clone();
+    let context = move || {
+        provide_context((*service).clone());
+        provide_context(crate::hours::chat_hours(&hours, crate::db::now_millis()));
+    };
     let options = state.leptos_options.clone();
 
     Router::new()

@@ -4,7 +4,7 @@
 
 #[cfg(feature = "hydrate")]
 mod imp {
-    use super::super::model::{ChatModel, Phase};
+    use super::super::model::{ChatModel, CodeProblem, Phase};
     use crate::protocol::chat::{ChatClientMsg, ChatServerMsg};
     use crate::protocol::{AgeBand, PROTOCOL_VERSION, Role, Topic, close_code, decode, encode};
     use leptos::prelude::*;
@@ -33,6 +33,11 @@ mod imp {
             role: Role,
             age_band: Option<AgeBand>,
             topic: Option<Topic>,
+            nickname: Option<String>,
+        },
+        /// With a resume code (until the first join gives a token).
+        Continue {
+            code: String,
         },
         Resume,
     }
@@ -42,6 +47,8 @@ mod imp {
         socket: Option<WebSocket>,
         opening: Opening,
         joined: bool,
+        /// Joined at least once (a token exists from then on).
+        ever_joined: bool,
         attempts: u32,
         /// No more reconnects (ended, deleted, blocked, version mismatch).
         finished: bool,
@@ -136,6 +143,7 @@ mod imp {
                             role,
                             age_band,
                             topic,
+                            nickname,
                         },
                         None,
                     ) => ChatClientMsg::Start {
@@ -143,6 +151,11 @@ mod imp {
                         role: *role,
                         age_band: *age_band,
                         topic: *topic,
+                        nickname: nickname.clone(),
+                    },
+                    (Opening::Continue { code }, None) => ChatClientMsg::Continue {
+                        version: PROTOCOL_VERSION,
+                        code: code.clone(),
                     },
                     (Opening::Resume, None) => return,
                 };
@@ -184,6 +197,7 @@ mod imp {
             }
             let mut c = connection.borrow_mut();
             c.joined = true;
+            c.ever_joined = true;
             c.attempts = 0;
             // Send what waited on the device, once per connection; the
             // service stores each client id only once.
@@ -199,13 +213,20 @@ mod imp {
                 }
             }
         }
-        let finished = matches!(msg, ChatServerMsg::Ended { .. } | ChatServerMsg::Deleted);
+        let ended = matches!(msg, ChatServerMsg::Ended { .. });
+        let deleted = matches!(msg, ChatServerMsg::Deleted);
         if let Some(stored) = model.apply(msg) {
             let mut pending = outbox();
             pending.retain(|p| p.client_id != stored);
             save_outbox(&pending);
         }
-        if finished {
+        if ended {
+            // No reconnecting to an ended talk, but the socket stays open
+            // (and the token stays in this tab) so the person can still ask
+            // for a resume code, also after a reload.
+            connection.borrow_mut().finished = true;
+        }
+        if deleted {
             let mut c = connection.borrow_mut();
             c.finished = true;
             forget();
@@ -218,7 +239,32 @@ mod imp {
     fn on_closed(connection: &Rc<RefCell<Connection>>, code: u16) {
         let model = connection.borrow().model;
         model.online.set(false);
+        let continuing = {
+            let c = connection.borrow();
+            !c.ever_joined && matches!(c.opening, Opening::Continue { .. })
+        };
+        if continuing
+            && matches!(
+                code,
+                close_code::UNKNOWN_CONVERSATION | close_code::TOO_FAST | close_code::BLOCKED
+            )
+        {
+            // The code did not open anything: back to the start screen.
+            connection.borrow_mut().finished = true;
+            model.code_problem.set(Some(match code {
+                close_code::TOO_FAST => CodeProblem::TooMany,
+                close_code::BLOCKED => CodeProblem::Ended,
+                _ => CodeProblem::Wrong,
+            }));
+            model.phase.set(Phase::Choose);
+            return;
+        }
         match code {
+            close_code::CLOSED => {
+                connection.borrow_mut().finished = true;
+                model.closed.set(true);
+                model.phase.set(Phase::Choose);
+            }
             close_code::VERSION_MISMATCH => {
                 connection.borrow_mut().finished = true;
                 model.phase.set(Phase::ReloadNeeded);
@@ -260,6 +306,7 @@ mod imp {
             socket: None,
             opening,
             joined: false,
+            ever_joined: false,
             attempts: 0,
             finished: false,
             _handlers: Vec::new(),
@@ -281,15 +328,63 @@ mod imp {
     }
 
     /// Opens a new conversation.
-    pub fn start(model: ChatModel, role: Role, age_band: Option<AgeBand>, topic: Option<Topic>) {
+    pub fn start(
+        model: ChatModel,
+        role: Role,
+        age_band: Option<AgeBand>,
+        topic: Option<Topic>,
+        nickname: Option<String>,
+    ) {
         begin(
             model,
             Opening::Start {
                 role,
                 age_band,
                 topic,
+                nickname,
             },
         );
+    }
+
+    /// Continues an anonymous course with its resume code.
+    pub fn continue_with_code(model: ChatModel, code: String) {
+        stop();
+        model.code_problem.set(None);
+        begin(model, Opening::Continue { code });
+    }
+
+    /// Asks for a resume code (shown when it arrives).
+    pub fn request_code() {
+        with_joined(|socket| send_frame(socket, &ChatClientMsg::RequestCode));
+    }
+
+    /// Leaves an ended talk for a new chat: this tab forgets it.
+    pub fn new_chat(model: ChatModel) {
+        stop();
+        forget();
+        model.messages.set(Vec::new());
+        model.counsellor.set(None);
+        model.queue.set(None);
+        model.code.set(None);
+        model.read_up_to.set(0);
+        model.phase.set(Phase::Choose);
+    }
+
+    /// Closes an earlier connection of this page for good.
+    fn stop() {
+        CONNECTION.with(|slot| {
+            if let Some(connection) = slot.borrow_mut().take() {
+                let mut c = connection.borrow_mut();
+                c.finished = true;
+                if let Some(socket) = c.socket.take() {
+                    // Its late events must not touch the page's new state.
+                    socket.set_onopen(None);
+                    socket.set_onmessage(None);
+                    socket.set_onclose(None);
+                    let _ = socket.close();
+                }
+            }
+        });
     }
 
     /// Reattaches to the conversation of this tab, if there is one; shows
@@ -413,8 +508,15 @@ mod imp {
         _role: Role,
         _age_band: Option<AgeBand>,
         _topic: Option<Topic>,
+        _nickname: Option<String>,
     ) {
     }
+    /// Server build: sockets are opened by the browser.
+    pub fn continue_with_code(_model: ChatModel, _code: String) {}
+    /// Server build: no socket.
+    pub fn request_code() {}
+    /// Server build: no socket.
+    pub fn new_chat(_model: ChatModel) {}
     /// Server build: nothing to resume.
     pub fn resume_if_any(_model: ChatModel) {}
     /// Server build: no socket.
@@ -427,4 +529,7 @@ mod imp {
     pub fn delete_now() {}
 }
 
-pub use imp::{delete_now, end, resume_if_any, send_text, start, typing};
+pub use imp::{
+    continue_with_code, delete_now, end, new_chat, request_code, resume_if_any, send_text, start,
+    typing,
+};

@@ -5,5 +5,8 @@
 mod connection;
 mod model;
 
-pub use connection::{delete_now, end, resume_if_any, send_text, start, typing};
-pub use model::{ChatModel, MessageStatus, Phase, UiMessage};
+pub use connection::{
+    continue_with_code, delete_now, end, new_chat, request_code, resume_if_any, send_text, start,
+    typing,
+};
+pub use model::{ChatModel, CodeProblem, MessageStatus, Phase, UiMessage};

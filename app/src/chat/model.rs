@@ -19,6 +19,17 @@ pub enum Phase {
     ReloadNeeded,
 }
 
+/// Why a resume code did not open a conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeProblem {
+    /// No course has that code.
+    Wrong,
+    /// Too many tries from here, or too many wrong codes overall.
+    TooMany,
+    /// The course was ended for good by a counsellor.
+    Ended,
+}
+
 /// Delivery of the visitor's own message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MessageStatus {
@@ -65,6 +76,12 @@ pub struct ChatModel {
     /// The visitor wrote a risk word: the emergency numbers stand beside
     /// the chat. Decided in the browser, never sent.
     pub serious: RwSignal<bool>,
+    /// A resume code just issued: shown once, never stored on the device.
+    pub code: RwSignal<Option<String>>,
+    /// Why the last resume code did not work.
+    pub code_problem: RwSignal<Option<CodeProblem>>,
+    /// The server said the chat closed (opening hours) since the page loaded.
+    pub closed: RwSignal<bool>,
 }
 
 impl Default for ChatModel {
@@ -86,6 +103,9 @@ impl ChatModel {
             read_up_to: RwSignal::new(0),
             deleted_after: RwSignal::new(None),
             serious: RwSignal::new(false),
+            code: RwSignal::new(None),
+            code_problem: RwSignal::new(None),
+            closed: RwSignal::new(false),
         }
     }
 
@@ -211,7 +231,12 @@ impl ChatModel {
             }
             ChatServerMsg::Deleted => {
                 self.messages.set(Vec::new());
+                self.code.set(None);
                 self.phase.set(Phase::Deleted);
+                None
+            }
+            ChatServerMsg::ResumeCode { code } => {
+                self.code.set(Some(code));
                 None
             }
             ChatServerMsg::Error { .. } | ChatServerMsg::Pong => None,
@@ -274,6 +299,22 @@ mod tests {
                 .collect();
             assert_eq!(seqs, [Some(1), Some(2)]);
             assert_eq!(model.last_seq(), 2);
+        });
+    }
+
+    #[test]
+    fn a_resume_code_is_shown_until_the_conversation_is_deleted() {
+        Owner::new().with(|| {
+            let model = ChatModel::new();
+            model.apply(ChatServerMsg::ResumeCode {
+                code: "sol hest kage bro".into(),
+            });
+            assert_eq!(
+                model.code.get_untracked().as_deref(),
+                Some("sol hest kage bro")
+            );
+            model.apply(ChatServerMsg::Deleted);
+            assert_eq!(model.code.get_untracked(), None);
         });
     }
 

@@ -4,9 +4,11 @@
 mod emergency;
 mod language_switch;
 mod layout;
+mod opening_hours;
 mod quick_exit;
 
 pub use emergency::EmergencyBox;
 pub use language_switch::LanguageSwitch;
 pub use layout::Layout;
+pub use opening_hours::ChatOpenStatus;
 pub use quick_exit::QuickExit;

@@ -60,6 +60,42 @@ pub struct Texts {
     pub role_parent: &'static str,
     /// Role choice.
     pub role_professional: &'static str,
+    /// Optional name to be called by.
+    pub nickname_label: &'static str,
+    /// Under the nickname field.
+    pub nickname_hint: &'static str,
+    /// Opens the resume-code form on the start screen.
+    pub have_code: &'static str,
+    /// Label of the resume-code field.
+    pub code_label: &'static str,
+    /// Continues with a resume code.
+    pub continue_chat: &'static str,
+    /// A resume code that matches nothing.
+    pub code_wrong: &'static str,
+    /// Too many resume-code tries.
+    pub code_too_many: &'static str,
+    /// A resume code whose conversation was ended for good.
+    pub code_ended: &'static str,
+    /// Asks for a resume code.
+    pub get_code: &'static str,
+    /// Offered when the talk has ended.
+    pub code_offer: &'static str,
+    /// Above a shown resume code.
+    pub code_heading: &'static str,
+    /// Under a shown resume code.
+    pub code_explain: &'static str,
+    /// The chat is open (no closing time known).
+    pub chat_open: &'static str,
+    /// The chat is open; {time} is the closing time.
+    pub chat_open_until: &'static str,
+    /// The chat is closed now.
+    pub chat_closed: &'static str,
+    /// When it opens; {when} is e.g. \"i morgen kl. 14:00\".
+    pub chat_opens: &'static str,
+    /// No opening in sight.
+    pub chat_opens_unknown: &'static str,
+    /// Caption of the opening-hours table.
+    pub hours_heading: &'static str,
     /// Optional age band question.
     pub age_label: &'static str,
     /// Optional topic question.

@@ -1,9 +1,9 @@
-use crate::chat::{self, ChatModel, MessageStatus, Phase};
-use crate::components::EmergencyBox;
+use crate::chat::{self, ChatModel, CodeProblem, MessageStatus, Phase};
+use crate::components::{ChatOpenStatus, EmergencyBox};
 use crate::i18n::{Texts, use_i18n};
 use crate::protocol::{AgeBand, Role, Sender, Topic};
-use crate::service::ServiceInfo;
-use leptos::either::{Either, EitherOf3};
+use crate::service::{ChatHours, ServiceInfo};
+use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 
 /// The anonymous chat: choose who you are (two taps), wait with a visible
@@ -14,16 +14,17 @@ pub fn ChatPage() -> impl IntoView {
     let i18n = use_i18n();
     let model = ChatModel::new();
     provide_context(model);
+    let open = expect_context::<ChatHours>().open_now;
     Effect::new(move |_| chat::resume_if_any(model));
     view! {
         <section class="chat" aria-labelledby="chat-heading">
             <h1 id="chat-heading">{move || i18n.t().chat_page_title}</h1>
             {move || match model.phase.get() {
-                Phase::Choose => EitherOf3::A(view! { <Chooser /> }),
-                Phase::ReloadNeeded => EitherOf3::B(view! {
-                    <p class="notice" role="alert">{move || i18n.t().reload_needed}</p>
-                }),
-                _ => EitherOf3::C(view! { <Conversation /> }),
+                Phase::Choose if !open => EitherOf4::A(view! { <ChatOpenStatus /> }),
+                Phase::Choose if model.closed.get() => EitherOf4::B(notice(|t| t.chat_closed)),
+                Phase::Choose => EitherOf4::C(view! { <Chooser /> }),
+                Phase::ReloadNeeded => EitherOf4::B(notice(|t| t.reload_needed)),
+                _ => EitherOf4::D(view! { <Conversation /> }),
             }}
         </section>
         <EmergencyBox />
@@ -33,6 +34,12 @@ pub fn ChatPage() -> impl IntoView {
 /// Picks one text out of the translation table.
 type TextOf = fn(&Texts) -> &'static str;
 
+/// A notice that needs the person's attention.
+fn notice(text: TextOf) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="notice" role="alert">{move || text(i18n.t())}</p> }
+}
+
 /// Who is writing, and optionally age band and topic.
 #[component]
 fn Chooser() -> impl IntoView {
@@ -41,6 +48,7 @@ fn Chooser() -> impl IntoView {
     let role = RwSignal::new(None::<Role>);
     let age = RwSignal::new(None::<AgeBand>);
     let topic = RwSignal::new(None::<Topic>);
+    let nickname = RwSignal::new(String::new());
     let roles: [(Role, TextOf); 3] = [
         (Role::YoungPerson, |t| t.role_young_person),
         (Role::ParentOrRelative, |t| t.role_parent),
@@ -53,7 +61,9 @@ fn Chooser() -> impl IntoView {
             } else {
                 None
             };
-            chat::start(model, role, age_band, topic.get_untracked());
+            let nickname = nickname.get_untracked().trim().to_owned();
+            let nickname = (!nickname.is_empty()).then_some(nickname);
+            chat::start(model, role, age_band, topic.get_untracked(), nickname);
         }
     };
     view! {
@@ -115,9 +125,86 @@ fn Chooser() -> impl IntoView {
                 })
                 .collect_view()}
         </fieldset>
+        <div class="field">
+            <label for="nickname">{move || i18n.t().nickname_label}</label>
+            <input
+                id="nickname"
+                type="text"
+                maxlength="40"
+                autocomplete="off"
+                aria-describedby="nickname-hint"
+                bind:value=nickname
+            />
+            <p id="nickname-hint" class="hint">{move || i18n.t().nickname_hint}</p>
+        </div>
         <button type="button" class="button start" disabled=move || role.get().is_none() on:click=start>
             {move || i18n.t().start_chat}
         </button>
+        <CodeForm />
+    }
+}
+
+/// Continue an anonymous course on any device with its resume code.
+#[component]
+fn CodeForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let model = expect_context::<ChatModel>();
+    let code = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let typed = code.get_untracked();
+        if !typed.trim().is_empty() {
+            chat::continue_with_code(model, typed);
+        }
+    };
+    let problem = move || {
+        model.code_problem.get().map(|problem| {
+            let t = i18n.t();
+            match problem {
+                CodeProblem::Wrong => t.code_wrong,
+                CodeProblem::TooMany => t.code_too_many,
+                CodeProblem::Ended => t.code_ended,
+            }
+        })
+    };
+    view! {
+        <details class="code-form" open=move || model.code_problem.get().is_some()>
+            <summary>{move || i18n.t().have_code}</summary>
+            <form on:submit=submit>
+                <label for="resume-code">{move || i18n.t().code_label}</label>
+                <input
+                    id="resume-code"
+                    type="text"
+                    autocomplete="off"
+                    autocapitalize="none"
+                    spellcheck="false"
+                    maxlength="100"
+                    aria-invalid=move || model.code_problem.get().is_some().to_string()
+                    aria-describedby="code-problem"
+                    bind:value=code
+                />
+                <p id="code-problem" class="form-error" role="alert">{problem}</p>
+                <button type="submit" class="button">{move || i18n.t().continue_chat}</button>
+            </form>
+        </details>
+    }
+}
+
+/// A resume code just issued, shown once.
+#[component]
+fn CodeCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let model = expect_context::<ChatModel>();
+    move || {
+        model.code.get().map(|code| {
+            view! {
+                <section class="code-card" aria-labelledby="code-heading">
+                    <h2 id="code-heading">{move || i18n.t().code_heading}</h2>
+                    <p class="code" data-testid="resume-code">{code}</p>
+                    <p>{move || i18n.t().code_explain}</p>
+                </section>
+            }
+        })
     }
 }
 
@@ -238,9 +325,26 @@ fn Conversation() -> impl IntoView {
         {move || model.typing.get().then(|| view! {
             <p class="typing">{move || fill(i18n.t().typing, "name", &model.counsellor.get().unwrap_or_default())}</p>
         })}
+        <CodeCard />
         {move || if ended() {
+            let offer = move || {
+                (model.phase.get() == Phase::Ended && model.online.get() && model.code.get().is_none())
+                    .then(|| view! {
+                        <p class="code-offer">
+                            {move || i18n.t().code_offer}" "
+                            <button type="button" class="button secondary" on:click=move |_| chat::request_code()>
+                                {move || i18n.t().get_code}
+                            </button>
+                        </p>
+                    })
+            };
             Either::Left(view! {
-                <p><a class="button" href="/chat">{move || i18n.t().new_chat}</a></p>
+                {offer}
+                <p>
+                    <button type="button" class="button" on:click=move |_| chat::new_chat(model)>
+                        {move || i18n.t().new_chat}
+                    </button>
+                </p>
             })
         } else {
             Either::Right(view! {
@@ -258,6 +362,11 @@ fn Conversation() -> impl IntoView {
                 </form>
                 <p class="retention">{retention}</p>
                 <div class="chat-actions">
+                    {move || model.code.get().is_none().then(|| view! {
+                        <button type="button" class="link-button" on:click=move |_| chat::request_code()>
+                            {move || i18n.t().get_code}
+                        </button>
+                    })}
                     <button type="button" class="link-button" on:click=move |_| chat::end()>
                         {move || i18n.t().end_chat}
                     </button>

@@ -1,6 +1,6 @@
-use crate::components::EmergencyBox;
+use crate::components::{ChatOpenStatus, EmergencyBox};
 use crate::i18n::use_i18n;
-use crate::service::ServiceInfo;
+use crate::service::{ChatHours, ServiceInfo};
 use leptos::prelude::*;
 
 /// The front door: who we are, who we are for, and what we promise.
@@ -9,14 +9,18 @@ pub fn Landing() -> impl IntoView {
     let i18n = use_i18n();
     let service = expect_context::<ServiceInfo>();
     let tagline = service.tagline.clone();
+    let open = expect_context::<ChatHours>().open_now;
     view! {
         <section class="hero" aria-labelledby="service-name">
             <h1 id="service-name">{service.name.clone()}</h1>
             <p class="tagline">{move || tagline.get(i18n.lang()).to_owned()}</p>
             <p class="lead">{move || i18n.t().landing_lead}</p>
-            <p>
-                <a class="button cta" href="/chat">{move || i18n.t().chat_cta}</a>
-            </p>
+            <ChatOpenStatus />
+            {open.then(|| view! {
+                <p>
+                    <a class="button cta" href="/chat">{move || i18n.t().chat_cta}</a>
+                </p>
+            })}
             <p>{move || i18n.t().landing_who}</p>
             <ul class="promises">
                 {(0..3)

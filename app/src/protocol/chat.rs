@@ -1,8 +1,10 @@
 //! `/ws/chat`: the anonymous person's side.
 //!
-//! The first frame is [`ChatClientMsg::Start`] (a new conversation) or
-//! [`ChatClientMsg::Resume`] (after a reconnect or reload). The server
-//! answers [`ChatServerMsg::Joined`], then whatever was missed.
+//! The first frame is [`ChatClientMsg::Start`] (a new conversation),
+//! [`ChatClientMsg::Resume`] (after a reconnect or reload, with the tab's
+//! token) or [`ChatClientMsg::Continue`] (later, on any device, with a resume
+//! code). The server answers [`ChatServerMsg::Joined`], then whatever was
+//! missed.
 
 use super::{AgeBand, ChatMessage, ErrorCode, Role, Sender, Topic};
 use serde::{Deserialize, Serialize};
@@ -23,6 +25,10 @@ pub enum ChatClientMsg {
         /// Optional.
         #[serde(default)]
         topic: Option<Topic>,
+        /// Optional name to be called by (at most
+        /// [`super::MAX_NICKNAME_CHARS`]); content, like messages.
+        #[serde(default)]
+        nickname: Option<String>,
     },
     /// Reattaches to an open conversation after a reconnect or reload.
     Resume {
@@ -33,6 +39,22 @@ pub enum ChatClientMsg {
         /// The last `seq` this client has; everything after it is resent.
         last_seq: u64,
     },
+    /// Continues an anonymous course with its resume code, on any device:
+    /// reattaches to the open talk, or reopens an ended one (offered first
+    /// to the counsellor of the last talk while they are on duty). A wrong
+    /// code gets [`ErrorCode::NotFound`] and close code
+    /// [`super::close_code::UNKNOWN_CONVERSATION`]; too many tries
+    /// [`ErrorCode::RateLimited`] and [`super::close_code::TOO_FAST`].
+    Continue {
+        /// [`super::PROTOCOL_VERSION`] of the client.
+        version: u16,
+        /// The words as typed; case and separators do not matter.
+        code: String,
+    },
+    /// Asks for a resume code (also after the talk has ended). Each request
+    /// gives a new code and the earlier one stops working: the server keeps
+    /// only a keyed hash, so it can never show a code again.
+    RequestCode,
     /// A message; acknowledged with [`ChatServerMsg::Ack`] once stored.
     /// Sending the same `client_id` again stores nothing new.
     Send {
@@ -118,6 +140,12 @@ pub enum ChatServerMsg {
     },
     /// The conversation and its messages are deleted.
     Deleted,
+    /// The resume code asked for with [`ChatClientMsg::RequestCode`]. Shown
+    /// once; never stored on the device.
+    ResumeCode {
+        /// Words separated by spaces.
+        code: String,
+    },
     /// One frame was rejected; the connection stays open.
     Error {
         /// What was wrong.
@@ -141,12 +169,27 @@ mod tests {
             role: Role::YoungPerson,
             age_band: Some(AgeBand::From15To17),
             topic: None,
+            nickname: None,
         };
         assert_eq!(
             serde_json::to_string(&start).ok().as_deref(),
             Some(
-                r#"{"type":"start","version":1,"role":"young_person","age_band":"15_17","topic":null}"#
+                r#"{"type":"start","version":1,"role":"young_person","age_band":"15_17","topic":null,"nickname":null}"#
             )
+        );
+        assert_eq!(
+            serde_json::from_str::<ChatClientMsg>(
+                r#"{"type":"start","version":1,"role":"young_person"}"#
+            )
+            .ok(),
+            Some(ChatClientMsg::Start {
+                version: 1,
+                role: Role::YoungPerson,
+                age_band: None,
+                topic: None,
+                nickname: None
+            }),
+            "optional fields may be left out"
         );
         let message = ChatServerMsg::Message(ChatMessage {
             seq: 3,
@@ -175,6 +218,11 @@ mod tests {
                 client_id: "a".into(),
                 text: "ø".into(),
             },
+            ChatClientMsg::Continue {
+                version: 1,
+                code: "sol hest kage bro".into(),
+            },
+            ChatClientMsg::RequestCode,
             ChatClientMsg::Typing,
             ChatClientMsg::End,
             ChatClientMsg::Delete,
@@ -210,6 +258,9 @@ mod tests {
                 by: Sender::Visitor,
             },
             ChatServerMsg::Deleted,
+            ChatServerMsg::ResumeCode {
+                code: "sol hest kage bro".into(),
+            },
             ChatServerMsg::Error {
                 code: ErrorCode::RateLimited,
                 client_id: Some("a".into()),

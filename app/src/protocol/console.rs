@@ -38,6 +38,20 @@ pub struct QueueEntry {
     pub waiting_since: i64,
     /// Higher first; raised by risk words or by hand.
     pub priority: i32,
+    /// The name the person asked to be called by, if any.
+    #[serde(default)]
+    pub nickname: Option<String>,
+    /// Which talk of the anonymous course this is (1 = first contact; more
+    /// when the person came back with a resume code).
+    #[serde(default = "first_talk")]
+    pub talk: u32,
+    /// Who talked with the person last time (returning people only).
+    #[serde(default)]
+    pub previous_counsellor: Option<String>,
+}
+
+fn first_talk() -> u32 {
+    1
 }
 
 /// Frames from a counsellor's console.
@@ -179,6 +193,9 @@ mod tests {
             topic: Some(Topic::Alcohol),
             waiting_since: 1,
             priority: 0,
+            nickname: Some("Bo".into()),
+            talk: 2,
+            previous_counsellor: Some("Mia".into()),
         };
         let server = [
             ConsoleServerMsg::Welcome {

@@ -29,6 +29,9 @@ pub const MAX_MESSAGE_CHARS: usize = 4000;
 /// with escapes fits comfortably).
 pub const MAX_FRAME_BYTES: usize = 32 * 1024;
 
+/// Longest optional nickname, in characters.
+pub const MAX_NICKNAME_CHARS: usize = 40;
+
 /// Longest client message id, in bytes.
 pub const MAX_CLIENT_ID_BYTES: usize = 64;
 
@@ -38,6 +41,8 @@ pub mod close_code {
     pub const VERSION_MISMATCH: u16 = 4000;
     /// The first frame was not a valid hello.
     pub const BAD_HELLO: u16 = 4001;
+    /// The chat is closed now (outside opening hours): no new talks.
+    pub const CLOSED: u16 = 4003;
     /// The conversation token is unknown or the conversation was deleted.
     pub const UNKNOWN_CONVERSATION: u16 = 4004;
     /// Too many frames too fast, repeatedly.
@@ -74,6 +79,8 @@ pub enum ErrorCode {
     AlreadyTaken,
     /// Unknown conversation or code.
     NotFound,
+    /// The chat is closed now (outside opening hours).
+    Closed,
     /// The server could not store it; retry later (nothing was lost).
     Unavailable,
 }
@@ -203,6 +210,12 @@ pub fn valid_text(text: &str) -> bool {
     !text.trim().is_empty() && text.chars().count() <= MAX_MESSAGE_CHARS
 }
 
+/// Checks an optional nickname: at most [`MAX_NICKNAME_CHARS`], no line
+/// breaks or other control characters.
+pub fn valid_nickname(nickname: &str) -> bool {
+    nickname.chars().count() <= MAX_NICKNAME_CHARS && !nickname.chars().any(char::is_control)
+}
+
 /// Checks a client message id: 1..=[`MAX_CLIENT_ID_BYTES`] printable ASCII.
 pub fn valid_client_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= MAX_CLIENT_ID_BYTES && id.bytes().all(|b| b.is_ascii_graphic())
@@ -277,6 +290,14 @@ mod tests {
         assert!(!valid_text(" \n\t "));
         assert!(valid_text(&"æ".repeat(MAX_MESSAGE_CHARS)));
         assert!(!valid_text(&"æ".repeat(MAX_MESSAGE_CHARS + 1)));
+    }
+
+    #[test]
+    fn nickname_limits() {
+        assert!(valid_nickname("Bo"));
+        assert!(valid_nickname(&"ø".repeat(MAX_NICKNAME_CHARS)));
+        assert!(!valid_nickname(&"ø".repeat(MAX_NICKNAME_CHARS + 1)));
+        assert!(!valid_nickname("two\nlines"));
     }
 
     #[test]

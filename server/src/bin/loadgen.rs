@@ -451,6 +451,7 @@ async fn visitor(
         role: Role::YoungPerson,
         age_band: None,
         topic: None,
+        nickname: None,
     };
     let offset = args.interval.mul_f64(i as f64 / args.conversations as f64);
     let (mut claimed, mut next, mut go_open, mut last_sent) = (false, 0, true, Instant::now());

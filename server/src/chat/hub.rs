@@ -41,6 +41,39 @@ const CONVERSATION_CAPACITY: usize = 64;
 pub struct Hub {
     conversations: Arc<Mutex<HashMap<i64, broadcast::Sender<ConversationEvent>>>>,
     queue: Arc<watch::Sender<u64>>,
+    /// Counsellors with a console open (id → open consoles): "on duty".
+    on_duty: Arc<Mutex<HashMap<i64, usize>>>,
+}
+
+/// A counsellor's console being open; dropping it goes off duty.
+#[derive(Debug)]
+pub struct OnDuty {
+    hub: Hub,
+    counsellor: i64,
+}
+
+impl Drop for OnDuty {
+    fn drop(&mut self) {
+        {
+            let mut on_duty = lock(&self.hub.on_duty);
+            if let Some(count) = on_duty.get_mut(&self.counsellor) {
+                *count = count.saturating_sub(1);
+                if *count == 0 {
+                    on_duty.remove(&self.counsellor);
+                }
+            }
+        }
+        // Chats kept for this counsellor are now everyone's.
+        self.hub.queue_changed();
+    }
+}
+
+/// Locks a mutex whose data stays consistent even if a holder panicked
+/// (every operation on it is a single insert, update or remove).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Default for Hub {
@@ -56,7 +89,25 @@ impl Hub {
         Hub {
             conversations: Arc::new(Mutex::new(HashMap::new())),
             queue: Arc::new(queue),
+            on_duty: Arc::new(Mutex::new(HashMap::new())),
         }
+    }
+
+    /// Marks a counsellor on duty while the returned guard lives (one per
+    /// open console). This process only: several nodes (a later issue)
+    /// need it in the database.
+    pub fn clock_in(&self, counsellor: i64) -> OnDuty {
+        *lock(&self.on_duty).entry(counsellor).or_insert(0) += 1;
+        self.queue_changed();
+        OnDuty {
+            hub: self.clone(),
+            counsellor,
+        }
+    }
+
+    /// Whether the counsellor has a console open.
+    pub fn is_on_duty(&self, counsellor: i64) -> bool {
+        lock(&self.on_duty).contains_key(&counsellor)
     }
 
     /// Receives the conversation's events from now on. Subscribe *before*
@@ -143,6 +194,19 @@ mod tests {
         drop(rx);
         hub.forget_if_unused(1);
         assert_eq!(hub.live_conversations(), 0);
+    }
+
+    #[test]
+    fn counsellors_are_on_duty_while_a_console_is_open() {
+        let hub = Hub::new();
+        let first = hub.clock_in(7);
+        let second = hub.clock_in(7);
+        assert!(hub.is_on_duty(7));
+        assert!(!hub.is_on_duty(8));
+        drop(first);
+        assert!(hub.is_on_duty(7), "another console is still open");
+        drop(second);
+        assert!(!hub.is_on_duty(7));
     }
 
     #[tokio::test]

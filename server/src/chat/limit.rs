@@ -42,6 +42,78 @@ impl TokenBucket {
     }
 }
 
+/// Resume-code attempts per client address in [`CODE_WINDOW`].
+pub const CODE_ATTEMPTS_PER_ADDRESS: u32 = 10;
+
+/// Wrong codes from all addresses together in [`CODE_WINDOW`]: a guesser
+/// with many addresses is stopped too (44 bits at this rate take longer
+/// than the universe is old).
+pub const WRONG_CODES_OVERALL: u32 = 500;
+
+/// The window for code attempts.
+pub const CODE_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// Limits resume-code guessing. Addresses are held in memory only, coarsened
+/// as for logins, and never logged or stored.
+#[derive(Debug)]
+pub struct CodeGuesses {
+    per_address:
+        std::sync::Mutex<crate::auth::limiter::WindowCounter<crate::auth::limiter::ClientKey>>,
+    wrong: std::sync::Mutex<crate::auth::limiter::WindowCounter<()>>,
+}
+
+impl Default for CodeGuesses {
+    fn default() -> Self {
+        CodeGuesses::new(CODE_ATTEMPTS_PER_ADDRESS, WRONG_CODES_OVERALL)
+    }
+}
+
+impl CodeGuesses {
+    /// At most `per_address` attempts per address and `wrong_overall` wrong
+    /// codes in all per [`CODE_WINDOW`].
+    pub fn new(per_address: u32, wrong_overall: u32) -> Self {
+        CodeGuesses {
+            per_address: std::sync::Mutex::new(crate::auth::limiter::WindowCounter::new(
+                CODE_WINDOW,
+                per_address,
+            )),
+            wrong: std::sync::Mutex::new(crate::auth::limiter::WindowCounter::new(
+                CODE_WINDOW,
+                wrong_overall,
+            )),
+        }
+    }
+
+    /// Counts an attempt; `false` when it must not even be checked.
+    pub fn attempt(&self, client: Option<std::net::IpAddr>) -> bool {
+        let now = Instant::now();
+        if self
+            .wrong
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .blocked_for(&(), now)
+            .is_some()
+        {
+            return false;
+        }
+        let Some(client) = client else { return true };
+        self.per_address
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .try_add(crate::auth::limiter::ClientKey::of(client), now)
+            .is_ok()
+    }
+
+    /// Counts a wrong code towards the overall limit.
+    pub fn wrong(&self) {
+        let _ = self
+            .wrong
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .try_add((), Instant::now());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,6 +133,26 @@ mod tests {
         let later = start + Duration::from_secs(3600);
         assert!((0..3).all(|_| bucket.try_take_at(later)));
         assert!(!bucket.try_take_at(later));
+    }
+
+    #[test]
+    fn code_guessing_is_limited_per_address_and_overall() {
+        let guesses = CodeGuesses::new(3, 5);
+        let one: std::net::IpAddr = [10, 0, 0, 1].into();
+        let other: std::net::IpAddr = [10, 0, 0, 2].into();
+        assert!((0..3).all(|_| guesses.attempt(Some(one))));
+        assert!(!guesses.attempt(Some(one)), "a fourth try from one address");
+        assert!(
+            guesses.attempt(Some(other)),
+            "another address is not blocked"
+        );
+        for _ in 0..5 {
+            guesses.wrong();
+        }
+        assert!(
+            !guesses.attempt(Some([10, 0, 0, 3].into())),
+            "many wrong codes in all stop everyone for a while"
+        );
     }
 }
 

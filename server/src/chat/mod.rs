@@ -1,6 +1,7 @@
 //! The anonymous chat: storage, the in-process relay, and the visitor's
 //! socket. The counsellor's socket lives in [`crate::console`].
 
+pub mod code;
 pub mod hub;
 pub mod limit;
 pub mod session;
@@ -31,6 +32,12 @@ pub struct ChatService {
     pub rng: SystemRandom,
     /// New conversations per client address (in memory only).
     pub new_chats: std::sync::Arc<limit::NewChats>,
+    /// Keys the hashes of resume codes.
+    pub code_key: std::sync::Arc<code::CodeKey>,
+    /// Resume-code guessing limits (in memory only).
+    pub code_guesses: std::sync::Arc<limit::CodeGuesses>,
+    /// When new talks may start.
+    pub hours: std::sync::Arc<crate::hours::OpeningHours>,
     /// Conversations are deleted this long after their last activity.
     pub retention: Duration,
     /// Becomes `true` when the server shuts down: sockets close with 1012

@@ -2,17 +2,18 @@
 //! then frames from the browser and events from the hub are handled in one
 //! loop until either side leaves.
 
+use super::code;
 use super::hub::ConversationEvent;
 use super::limit::TokenBucket;
 use super::socket::{Exit, finish, first_text, read_failed, stopping};
-use super::store::{Conversation, State, StoreError, estimate_wait_secs};
+use super::store::{Conversation, Opening, State, StoreError, estimate_wait_secs};
 use super::token::{new_token, token_hash};
 use super::{ChatService, IDLE_TIMEOUT};
 use crate::auth::counsellors::{self, CounsellorId};
 use app::protocol::chat::{ChatClientMsg, ChatServerMsg, ChatState};
 use app::protocol::{
     ChatMessage, ErrorCode, PROTOCOL_VERSION, Sender, close_code, decode, encode, valid_client_id,
-    valid_text,
+    valid_nickname, valid_text,
 };
 use axum::extract::ws::{Message, WebSocket};
 use tokio::sync::broadcast::error::RecvError;
@@ -65,8 +66,24 @@ async fn open(
             role,
             age_band,
             topic,
+            nickname,
         } => {
             check_version(version)?;
+            refuse_when_closed(socket, chat).await?;
+            let nickname = nickname
+                .map(|n| n.trim().to_owned())
+                .filter(|n| !n.is_empty());
+            if nickname.as_deref().is_some_and(|n| !valid_nickname(n)) {
+                let _ = send(
+                    socket,
+                    &ChatServerMsg::Error {
+                        code: ErrorCode::InvalidText,
+                        client_id: None,
+                    },
+                )
+                .await;
+                return Err(Exit::Close(close_code::BAD_HELLO, "nickname too long"));
+            }
             if !chat.new_chats.allow(client) {
                 let rejected = ChatServerMsg::Error {
                     code: ErrorCode::RateLimited,
@@ -76,12 +93,26 @@ async fn open(
                 return Err(Exit::Close(close_code::TOO_FAST, "too many new chats"));
             }
             let token = new_token(&chat.rng).map_err(|_| Exit::Close(1011, "no randomness"))?;
+            let course_token =
+                new_token(&chat.rng).map_err(|_| Exit::Close(1011, "no randomness"))?;
+            let opening = Opening {
+                role,
+                age_band,
+                topic,
+                nickname,
+                course_token,
+            };
             let conversation = chat
                 .store
-                .create(&token_hash(&token), role, age_band, topic)
+                .create(&token_hash(&token), opening)
                 .await
                 .map_err(|error| unavailable(&error))?;
             tracing::info!(conversation = conversation.id, "chat started");
+            (conversation, token, 0)
+        }
+        ChatClientMsg::Continue { version, code } => {
+            check_version(version)?;
+            let (conversation, token) = continue_with_code(socket, chat, client, &code).await?;
             (conversation, token, 0)
         }
         ChatClientMsg::Resume {
@@ -165,6 +196,111 @@ async fn open(
         connection.send_queue_position(socket, chat).await?;
     }
     Ok(connection)
+}
+
+/// Checks a resume code (rate-limited) and moves its course to this socket
+/// with a fresh token: an ended talk is reopened in the queue.
+async fn continue_with_code(
+    socket: &mut WebSocket,
+    chat: &ChatService,
+    client: Option<std::net::IpAddr>,
+    typed: &str,
+) -> Result<(Conversation, String), Exit> {
+    if !chat.code_guesses.attempt(client) {
+        let _ = send(
+            socket,
+            &ChatServerMsg::Error {
+                code: ErrorCode::RateLimited,
+                client_id: None,
+            },
+        )
+        .await;
+        return Err(Exit::Close(close_code::TOO_FAST, "too many codes"));
+    }
+    let found = match code::normalise(typed) {
+        Some(canonical) => chat
+            .store
+            .find_by_code(&chat.code_key.hash(&canonical))
+            .await
+            .map_err(|error| unavailable(&error))?,
+        None => None,
+    };
+    let Some(course) = found else {
+        chat.code_guesses.wrong();
+        let _ = send(
+            socket,
+            &ChatServerMsg::Error {
+                code: ErrorCode::NotFound,
+                client_id: None,
+            },
+        )
+        .await;
+        return Err(Exit::Close(
+            close_code::UNKNOWN_CONVERSATION,
+            "unknown code",
+        ));
+    };
+    if course.blocked {
+        return Err(Exit::Close(close_code::BLOCKED, "conversation ended"));
+    }
+    if course.state == State::Ended {
+        // Reopening is a new talk: only while counsellors are on duty.
+        refuse_when_closed(socket, chat).await?;
+    }
+    let token = new_token(&chat.rng).map_err(|_| Exit::Close(1011, "no randomness"))?;
+    let continued = match chat
+        .store
+        .continue_course(&course, &token_hash(&token))
+        .await
+    {
+        Ok(continued) => continued,
+        Err(StoreError::Ended | StoreError::NotFound) => {
+            return Err(Exit::Close(close_code::BLOCKED, "conversation ended"));
+        }
+        Err(error) => return Err(unavailable(&error)),
+    };
+    if course.state == State::Ended {
+        tracing::info!(
+            conversation = continued.id,
+            talk = continued.talks,
+            "chat continued with a resume code"
+        );
+    }
+    Ok((continued, token))
+}
+
+/// Gives the course a new resume code; only its keyed hash is stored.
+async fn issue_code(chat: &ChatService, conversation: i64) -> Result<Option<String>, Exit> {
+    for _ in 0..3 {
+        let code = code::new_code(&chat.rng).map_err(|_| Exit::Close(1011, "no randomness"))?;
+        match chat
+            .store
+            .set_code(conversation, &chat.code_key.hash(&code))
+            .await
+        {
+            Ok(true) => return Ok(Some(code)),
+            Ok(false) => continue,
+            Err(StoreError::NotFound | StoreError::Ended) => return Ok(None),
+            Err(error) => return Err(unavailable(&error)),
+        }
+    }
+    Ok(None)
+}
+
+/// New talks start only within opening hours; the page says when it opens.
+async fn refuse_when_closed(socket: &mut WebSocket, chat: &ChatService) -> Result<(), Exit> {
+    if chat.hours.is_open(crate::db::now_millis()) {
+        return Ok(());
+    }
+    let _ = send(
+        socket,
+        &ChatServerMsg::Error {
+            code: ErrorCode::Closed,
+            client_id: None,
+        },
+    )
+    .await;
+    Err(Exit::Close(close_code::CLOSED, "the chat is closed now"))
 }
 
 fn check_version(version: u16) -> Result<(), Exit> {
@@ -364,7 +500,13 @@ impl Connection {
                 send(socket, &ChatServerMsg::Deleted).await?;
                 Err(Exit::Close(1000, "deleted"))
             }
-            ChatClientMsg::Start { .. } | ChatClientMsg::Resume { .. } => {
+            ChatClientMsg::RequestCode => match issue_code(chat, self.conversation.id).await? {
+                Some(code) => send(socket, &ChatServerMsg::ResumeCode { code }).await,
+                None => self.reject(socket, ErrorCode::NotAllowed, None).await,
+            },
+            ChatClientMsg::Start { .. }
+            | ChatClientMsg::Resume { .. }
+            | ChatClientMsg::Continue { .. } => {
                 self.reject(socket, ErrorCode::NotAllowed, None).await
             }
         }

@@ -58,6 +58,18 @@ pub struct Conversation {
     pub blocked: bool,
     /// Highest `seq` the counsellor has read.
     pub read_up_to: u64,
+    /// When the current talk entered the queue (Unix ms): waits count from here.
+    pub queued_at: i64,
+    /// Talks in this anonymous course so far (1 = first contact).
+    pub talks: u32,
+    /// Who had the last talk, while a returning person waits.
+    pub previous_counsellor_id: Option<i64>,
+    /// That counsellor's first name.
+    pub previous_counsellor: Option<String>,
+    /// The name the person asked to be called by (content).
+    pub nickname: Option<String>,
+    /// Random; links the statistics events of one course and nothing else.
+    course_token: String,
 }
 
 impl Conversation {
@@ -68,8 +80,11 @@ impl Conversation {
             role: self.role,
             age_band: self.age_band,
             topic: self.topic,
-            waiting_since: self.created_at,
+            waiting_since: self.queued_at,
             priority: self.priority,
+            nickname: self.nickname.clone(),
+            talk: self.talks,
+            previous_counsellor: self.previous_counsellor.clone(),
         }
     }
 }
@@ -111,7 +126,9 @@ fn from_db<T: DeserializeOwned>(text: &str) -> Option<T> {
 }
 
 const CONVERSATION_COLUMNS: &str = "id, role, age_band, topic, state, priority, counsellor_id, \
-     created_at, last_activity_at, blocked, read_up_to";
+     created_at, last_activity_at, blocked, read_up_to, queued_at, talks, previous_counsellor_id, \
+     nickname, course_token, (SELECT first_name FROM counsellors \
+     WHERE counsellors.id = conversations.previous_counsellor_id) AS previous_counsellor";
 
 fn conversation_from_row(row: &AnyRow) -> Result<Conversation, sqlx::Error> {
     let role: String = row.try_get("role")?;
@@ -121,6 +138,7 @@ fn conversation_from_row(row: &AnyRow) -> Result<Conversation, sqlx::Error> {
     let priority: i64 = row.try_get("priority")?;
     let blocked: i64 = row.try_get("blocked")?;
     let read_up_to: i64 = row.try_get("read_up_to")?;
+    let talks: i64 = row.try_get("talks")?;
     Ok(Conversation {
         id: row.try_get("id")?,
         role: from_db(&role).unwrap_or(Role::YoungPerson),
@@ -133,6 +151,12 @@ fn conversation_from_row(row: &AnyRow) -> Result<Conversation, sqlx::Error> {
         last_activity_at: row.try_get("last_activity_at")?,
         blocked: blocked != 0,
         read_up_to: u64::try_from(read_up_to).unwrap_or_default(),
+        queued_at: row.try_get("queued_at")?,
+        talks: u32::try_from(talks).unwrap_or(1),
+        previous_counsellor_id: row.try_get("previous_counsellor_id")?,
+        previous_counsellor: row.try_get("previous_counsellor")?,
+        nickname: row.try_get("nickname")?,
+        course_token: row.try_get("course_token")?,
     })
 }
 
@@ -152,6 +176,23 @@ fn message_from_row(row: &AnyRow) -> Result<ChatMessage, sqlx::Error> {
 /// coarse times are harder to match with anything else.
 fn hour_bucket(millis: i64) -> i64 {
     millis - millis.rem_euclid(3_600_000)
+}
+
+/// What a new conversation starts with (chosen by the person; all but the
+/// role optional).
+#[derive(Clone, Debug)]
+pub struct Opening {
+    /// Who is writing.
+    pub role: Role,
+    /// Optional age band (young people only).
+    pub age_band: Option<AgeBand>,
+    /// Optional topic.
+    pub topic: Option<Topic>,
+    /// Optional nickname (content).
+    pub nickname: Option<String>,
+    /// Random, from [`super::token::new_token`]: links the course's
+    /// statistics events and nothing else.
+    pub course_token: String,
 }
 
 /// Conversation storage on the shared database.
@@ -176,20 +217,21 @@ impl ConversationStore {
     pub async fn create(
         &self,
         token_hash: &[u8],
-        role: Role,
-        age_band: Option<AgeBand>,
-        topic: Option<Topic>,
+        opening: Opening,
     ) -> Result<Conversation, StoreError> {
         let now = now_millis();
         let mut tx = self.db.pool().begin().await?;
         let row = sqlx::query(&format!(
-            "INSERT INTO conversations (token_hash, role, age_band, topic, created_at, last_activity_at) \
-             VALUES ($1, $2, $3, $4, $5, $5) RETURNING {CONVERSATION_COLUMNS}"
+            "INSERT INTO conversations (token_hash, role, age_band, topic, nickname, course_token, \
+             created_at, queued_at, last_activity_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7) RETURNING {CONVERSATION_COLUMNS}"
         ))
         .bind(token_hash.to_vec())
-        .bind(to_db(&role))
-        .bind(age_band.as_ref().map(to_db))
-        .bind(topic.as_ref().map(to_db))
+        .bind(to_db(&opening.role))
+        .bind(opening.age_band.as_ref().map(to_db))
+        .bind(opening.topic.as_ref().map(to_db))
+        .bind(opening.nickname)
+        .bind(opening.course_token)
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
@@ -197,6 +239,82 @@ impl ConversationStore {
         record_event(&mut tx, "contact_started", &conversation, None, None).await?;
         tx.commit().await?;
         Ok(conversation)
+    }
+
+    /// The anonymous course a resume code (its keyed hash) belongs to.
+    pub async fn find_by_code(&self, code_hash: &[u8]) -> Result<Option<Conversation>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE code_hash = $1"
+        ))
+        .bind(code_hash.to_vec())
+        .fetch_optional(self.db.pool())
+        .await?;
+        Ok(row.as_ref().map(conversation_from_row).transpose()?)
+    }
+
+    /// Gives the course a new resume code (its keyed hash); an earlier code
+    /// stops working. Not for blocked conversations. `Ok(false)` when another
+    /// course has the same code (a 1 in 2^44 chance: draw again).
+    pub async fn set_code(&self, conversation: i64, code_hash: &[u8]) -> Result<bool, StoreError> {
+        let updated =
+            sqlx::query("UPDATE conversations SET code_hash = $2 WHERE id = $1 AND blocked = 0")
+                .bind(conversation)
+                .bind(code_hash.to_vec())
+                .execute(self.db.pool())
+                .await;
+        match updated {
+            Ok(done) if done.rows_affected() == 1 => Ok(true),
+            Ok(_) => Err(StoreError::NotFound),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Moves a course to a new browser (a resume code used on another
+    /// device): the new token replaces the old one, so the old tab can no
+    /// longer reattach. An ended talk is reopened as the course's next talk,
+    /// back in the queue and offered first to the counsellor of the last one.
+    pub async fn continue_course(
+        &self,
+        conversation: &Conversation,
+        token_hash: &[u8],
+    ) -> Result<Conversation, StoreError> {
+        let now = now_millis();
+        let mut tx = self.db.pool().begin().await?;
+        let reopen = format!(
+            "UPDATE conversations SET token_hash = $2, state = 'waiting', queued_at = $3, \
+                 last_activity_at = $3, talks = talks + 1, \
+                 previous_counsellor_id = COALESCE(counsellor_id, previous_counsellor_id), \
+                 counsellor_id = NULL, claimed_at = NULL, ended_at = NULL, ended_by = NULL, \
+                 outcome = NULL \
+                 WHERE id = $1 AND state = 'ended' AND blocked = 0 RETURNING {CONVERSATION_COLUMNS}"
+        );
+        let reattach = format!(
+            "UPDATE conversations SET token_hash = $2, last_activity_at = $3 \
+             WHERE id = $1 AND state <> 'ended' AND blocked = 0 RETURNING {CONVERSATION_COLUMNS}"
+        );
+        let sql = if conversation.state == State::Ended {
+            &reopen
+        } else {
+            &reattach
+        };
+        let row = sqlx::query(sql)
+            .bind(conversation.id)
+            .bind(token_hash.to_vec())
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(row) = row else {
+            // It changed state in between (ended, blocked, deleted).
+            tx.rollback().await?;
+            return Err(StoreError::Ended);
+        };
+        let continued = conversation_from_row(&row)?;
+        if conversation.state == State::Ended {
+            record_event(&mut tx, "contact_started", &continued, None, None).await?;
+        }
+        tx.commit().await?;
+        Ok(continued)
     }
 
     /// The conversation a token reattaches to.
@@ -343,7 +461,7 @@ impl ConversationStore {
             &mut tx,
             "taken",
             &claimed,
-            Some(now - claimed.created_at),
+            Some(now - claimed.queued_at),
             None,
         )
         .await?;
@@ -387,7 +505,7 @@ impl ConversationStore {
         } else {
             "closed"
         };
-        let waited = (kind == "left_waiting").then(|| now - ended.created_at);
+        let waited = (kind == "left_waiting").then(|| now - ended.queued_at);
         record_event(&mut tx, kind, &ended, waited, outcome).await?;
         tx.commit().await?;
         Ok(true)
@@ -423,7 +541,7 @@ impl ConversationStore {
     pub async fn waiting(&self) -> Result<Vec<Conversation>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE state = 'waiting' \
-             ORDER BY priority DESC, created_at, id"
+             ORDER BY priority DESC, queued_at, id"
         ))
         .fetch_all(self.db.pool())
         .await?;
@@ -437,10 +555,10 @@ impl ConversationStore {
     pub async fn queue_position(&self, conversation: &Conversation) -> Result<u32, StoreError> {
         let (ahead,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM conversations WHERE state = 'waiting' AND \
-             (priority > $1 OR (priority = $1 AND (created_at < $2 OR (created_at = $2 AND id <= $3))))",
+             (priority > $1 OR (priority = $1 AND (queued_at < $2 OR (queued_at = $2 AND id <= $3))))",
         )
         .bind(i64::from(conversation.priority))
-        .bind(conversation.created_at)
+        .bind(conversation.queued_at)
         .bind(conversation.id)
         .fetch_one(self.db.pool())
         .await?;
@@ -485,8 +603,8 @@ async fn record_event(
     outcome: Option<Outcome>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO activity_events (kind, at, channel, role, age_band, topic, wait_ms, outcome) \
-         VALUES ($1, $2, 'chat', $3, $4, $5, $6, $7)",
+        "INSERT INTO activity_events (kind, at, channel, role, age_band, topic, wait_ms, outcome, \
+         course, returned) VALUES ($1, $2, 'chat', $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(kind)
     .bind(hour_bucket(now_millis()))
@@ -495,6 +613,8 @@ async fn record_event(
     .bind(conversation.topic.as_ref().map(to_db))
     .bind(wait_ms)
     .bind(outcome.as_ref().map(to_db))
+    .bind(&conversation.course_token)
+    .bind(i64::from(conversation.talks > 1))
     .execute(&mut **tx)
     .await?;
     Ok(())

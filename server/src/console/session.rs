@@ -6,8 +6,9 @@ use crate::auth::counsellors::Counsellor;
 use crate::chat::hub::ConversationEvent;
 use crate::chat::limit::TokenBucket;
 use crate::chat::socket::{Exit, finish, first_text, read_failed, stopping};
-use crate::chat::store::{State, StoreError};
+use crate::chat::store::{Conversation, State, StoreError};
 use crate::chat::{ChatService, IDLE_TIMEOUT};
+use crate::db::now_millis;
 use app::protocol::console::{ConsoleClientMsg, ConsoleServerMsg, Outcome};
 use app::protocol::{
     ChatMessage, ErrorCode, PROTOCOL_VERSION, Sender, close_code, decode, encode, valid_client_id,
@@ -21,6 +22,25 @@ use tokio::task::JoinHandle;
 
 /// How many missed messages are read per database query when catching up.
 const CATCH_UP_BATCH: u32 = 500;
+
+/// How long a returning person's chat is kept for the counsellor of their
+/// last talk (while that counsellor is on duty) before anyone may take it.
+pub const KEPT_FOR_LAST_COUNSELLOR: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// How often the queue is re-sent without a change (a kept chat becomes
+/// everyone's when its time is up).
+const QUEUE_REFRESH: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Whether a waiting chat is kept for another counsellor: the person came
+/// back with a resume code, the counsellor of their last talk is on duty,
+/// and has not had [`KEPT_FOR_LAST_COUNSELLOR`] yet.
+fn kept_for_another(chat: &ChatService, conversation: &Conversation, me: i64, now: i64) -> bool {
+    let kept_ms = i64::try_from(KEPT_FOR_LAST_COUNSELLOR.as_millis()).unwrap_or(i64::MAX);
+    conversation
+        .previous_counsellor_id
+        .is_some_and(|previous| previous != me && chat.hub.is_on_duty(previous))
+        && now.saturating_sub(conversation.queued_at) < kept_ms
+}
 
 /// What a conversation's forwarding task tells the socket loop.
 enum Forwarded {
@@ -76,7 +96,10 @@ pub async fn run(mut socket: WebSocket, chat: ChatService, counsellor: Counsello
         frames: TokenBucket::new(60, 10.0),
     };
     let exit = match console.hello(&mut socket, &chat).await {
-        Ok(()) => console.serve(&mut socket, &chat, &mut forwarded_rx).await,
+        Ok(()) => {
+            let _on_duty = chat.hub.clock_in(console.counsellor.id.0);
+            console.serve(&mut socket, &chat, &mut forwarded_rx).await
+        }
         Err(exit) => exit,
     };
     for (id, open) in console.open.drain() {
@@ -124,6 +147,9 @@ impl Console {
     ) -> Exit {
         let mut queue = chat.hub.watch_queue();
         let mut shutdown = chat.shutdown.clone();
+        let mut refresh = tokio::time::interval(QUEUE_REFRESH);
+        refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        refresh.reset();
         loop {
             let step = tokio::select! {
                 frame = tokio::time::timeout(IDLE_TIMEOUT, socket.recv()) => match frame {
@@ -137,6 +163,7 @@ impl Console {
                     Ok(()) => self.send_queue(socket, chat).await,
                     Err(_) => Ok(()),
                 },
+                _ = refresh.tick() => self.send_queue(socket, chat).await,
                 () = stopping(&mut shutdown) => {
                     Err(Exit::Close(close_code::SERVICE_RESTART, "server restarting"))
                 }
@@ -150,7 +177,12 @@ impl Console {
     async fn send_queue(&mut self, socket: &mut WebSocket, chat: &ChatService) -> Result<(), Exit> {
         match chat.store.waiting().await {
             Ok(waiting) => {
-                let waiting = waiting.iter().map(|c| c.queue_entry()).collect();
+                let (me, now) = (self.counsellor.id.0, now_millis());
+                let waiting = waiting
+                    .iter()
+                    .filter(|c| !kept_for_another(chat, c, me, now))
+                    .map(|c| c.queue_entry())
+                    .collect();
                 send(socket, &ConsoleServerMsg::Queue { waiting }).await
             }
             Err(error) => {
@@ -334,6 +366,10 @@ impl Console {
         chat: &ChatService,
         id: i64,
     ) -> Result<(), Exit> {
+        let waiting = chat.store.get(id).await.map_err(|e| unavailable(&e))?;
+        if waiting.is_some_and(|c| kept_for_another(chat, &c, self.counsellor.id.0, now_millis())) {
+            return send(socket, &error(ErrorCode::NotAllowed, Some(id), None)).await;
+        }
         let claimed = chat
             .store
             .claim(id, self.counsellor.id.0)

@@ -464,6 +464,7 @@ async fn bad_frames_get_clear_answers_and_touch_nobody_else() {
             role: Role::Professional,
             age_band: None,
             topic: None,
+            nickname: None,
         },
     )
     .await;

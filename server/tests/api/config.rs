@@ -31,3 +31,17 @@ async fn the_web_manifest_names_the_configured_service() {
     assert_eq!(manifest["short_name"], "Ung Linje Te");
     assert_eq!(manifest["start_url"], "/");
 }
+
+/// The example configuration in the repository is valid as shipped.
+#[test]
+fn the_example_configuration_file_is_valid() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../config/front-door.example.toml"
+    );
+    let settings = server::config::Settings::from_source(|name| {
+        (name == "FRONT_DOOR_CONFIG").then(|| path.to_owned())
+    })
+    .expect("the example parses and validates");
+    assert_eq!(settings.opening_hours.closed.len(), 4);
+}

@@ -56,6 +56,9 @@ pub async fn test_settings(database: Database) -> (Settings, Option<String>) {
         site_root: data_dir.join("site"),
         data_dir: data_dir.clone(),
         db_max_connections: 5,
+        // Tests run at any hour: the chat is always open unless a test
+        // says otherwise.
+        opening_hours: always_open(),
         ..Settings::default()
     };
     let schema = match database {
@@ -76,6 +79,21 @@ pub async fn test_settings(database: Database) -> (Settings, Option<String>) {
         }
     };
     (settings, schema)
+}
+
+/// Opening hours of 24/7.
+pub fn always_open() -> server::hours::OpeningHoursConfig {
+    let day = || vec!["00:00-24:00".to_owned()];
+    server::hours::OpeningHoursConfig {
+        mon: day(),
+        tue: day(),
+        wed: day(),
+        thu: day(),
+        fri: day(),
+        sat: day(),
+        sun: day(),
+        closed: Vec::new(),
+    }
 }
 
 /// Spawns the application on its own database.

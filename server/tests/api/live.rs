@@ -139,6 +139,7 @@ pub fn start_frame() -> ChatClientMsg {
         role: Role::YoungPerson,
         age_band: None,
         topic: None,
+        nickname: None,
     }
 }
 

@@ -7,8 +7,10 @@ mod live;
 
 mod auth;
 mod chat;
+mod codes;
 mod config;
 mod health;
+mod hours;
 mod logging;
 mod pages;
 mod restart;
