@@ -184,3 +184,85 @@ test('a risk word calmly brings the emergency numbers up beside the chat', async
   await page.getByRole('button', { name: 'Slet samtalen nu' }).click();
   await expect(page.getByRole('status')).toContainText('Samtalen er slettet');
 });
+
+/** Opens the "have a code?" part of the start screen (a native <details>). */
+async function openCodeForm(page: Page) {
+  const field = page.getByRole('textbox', { name: 'Din kode (fire ord)' });
+  if (!(await field.isVisible())) await page.getByText('Har du en kode fra sidst?').click({ timeout: 1_000 });
+}
+
+test('a resume code continues the conversation in a fresh browser, with the same counsellor', async ({ page, browser, baseURL }) => {
+  await page.goto('/chat');
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Jeg er ung' }).click({ timeout: 1_000 });
+    await page.getByRole('button', { name: 'Noget andet' }).click({ timeout: 1_000 });
+    await page.getByRole('textbox', { name: /Hvad må vi kalde dig/ }).fill('Bo', { timeout: 1_000 });
+    await page.getByRole('button', { name: 'Start chatten' }).click({ timeout: 1_000 });
+    await expect(page.getByRole('status')).toContainText('i køen', { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  const composer = page.getByRole('textbox', { name: 'Din besked' });
+  await composer.fill('Første gang jeg skriver');
+  await composer.press('Enter');
+  await expect(page.getByRole('listitem').filter({ hasText: 'Første gang jeg skriver' })).toContainText('Sendt');
+
+  const console = await openConsole(browser, baseURL!);
+  const conversation = await claimOurs(console);
+  const claimed = (await frames(console)).find((f) => f.type === 'claimed') as { entry: { nickname: string | null } };
+  expect(claimed.entry.nickname).toBe('Bo');
+  await consoleSend(console, { type: 'send', conversation, client_id: 'e2e-r1', text: 'Skriv igen når du vil' });
+  await expect(page.getByRole('listitem').filter({ hasText: 'Skriv igen når du vil' })).toBeVisible();
+  await consoleSend(console, { type: 'close', conversation, outcome: 'advice_given' });
+  await expect(page.getByRole('status')).toContainText('Samtalen er slut');
+
+  // Offered when the counsellor closes: a code of four words, shown once.
+  await page.getByRole('button', { name: 'Få en kode, så du kan fortsætte senere' }).click();
+  const code = (await page.getByTestId('resume-code').textContent())?.trim() ?? '';
+  expect(code.split(' ')).toHaveLength(4);
+  await expectNoSeriousA11yViolations(page);
+
+  // Another device: a fresh browser context with nothing stored.
+  const device = await browser.newContext({ baseURL, viewport: page.viewportSize()!, isMobile: true, hasTouch: true, locale: 'da-DK' });
+  const other = await device.newPage();
+  await other.goto('/chat');
+  await expect(async () => {
+    await openCodeForm(other);
+    await other.getByRole('textbox', { name: 'Din kode (fire ord)' }).fill(code.toUpperCase(), { timeout: 1_000 });
+    await other.getByRole('button', { name: 'Fortsæt samtalen' }).click({ timeout: 1_000 });
+    await expect(other.getByRole('status')).toContainText('i køen', { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  // The earlier talk comes along.
+  await expect(other.getByRole('listitem').filter({ hasText: 'Første gang jeg skriver' })).toBeVisible();
+  await expect(other.getByRole('listitem').filter({ hasText: 'Skriv igen når du vil' })).toBeVisible();
+
+  // Mia, still on duty, sees her returning person and takes the new talk.
+  await expect
+    .poll(async () => {
+      const queue = [...(await frames(console))].reverse().find((f) => f.type === 'queue') as
+        | { waiting: { conversation: number; talk: number; previous_counsellor: string | null }[] }
+        | undefined;
+      return queue?.waiting.find((w) => w.conversation === conversation)?.previous_counsellor ?? null;
+    })
+    .toBe('Mia');
+  await consoleSend(console, { type: 'claim', conversation });
+  await expect(other.getByRole('status')).toContainText('Mia er her nu.');
+  const again = other.getByRole('textbox', { name: 'Din besked' });
+  await again.fill('Hej igen');
+  await again.press('Enter');
+  await expect
+    .poll(async () => (await frames(console)).filter((f) => f.type === 'message' && (f.message as { text: string }).text === 'Hej igen').length)
+    .toBe(1);
+
+  // A wrong code gets a plain answer on the start screen.
+  const third = await device.newPage();
+  await third.goto('/chat');
+  await expect(async () => {
+    await openCodeForm(third);
+    await third.getByRole('textbox', { name: 'Din kode (fire ord)' }).fill('sol sol sol sol', { timeout: 1_000 });
+    await third.getByRole('button', { name: 'Fortsæt samtalen' }).click({ timeout: 1_000 });
+    await expect(third.getByRole('alert')).toContainText('Den kode kender vi ikke', { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+
+  await consoleSend(console, { type: 'close', conversation, outcome: 'advice_given' });
+  await device.close();
+  await console.context().close();
+});
