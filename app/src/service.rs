@@ -125,12 +125,12 @@ impl ServiceInfo {
     /// starting at a word boundary, case-insensitively ("overdosis" matches
     /// "Overdosis!", "dø" matches "dø" and "døde" but not "rødt").
     pub fn mentions_risk(&self, text: &str) -> bool {
-        let text = text.to_lowercase();
+        let text = fold_case(text);
         self.risk_words
             .iter()
             .filter(|w| !w.trim().is_empty())
             .any(|word| {
-                let word = word.trim().to_lowercase();
+                let word = fold_case(word.trim());
                 text.match_indices(word.as_str()).any(|(at, _)| {
                     text[..at]
                         .chars()
@@ -153,6 +153,19 @@ impl Helpline {
     }
 }
 
+/// Lower case for Danish and English text: ASCII and the Latin-1 letters
+/// (Æ Ø Å É …). Enough for the risk words, and without `str::to_lowercase`'s
+/// Unicode tables, which would add kilobytes to the phone's download.
+fn fold_case(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'A'..='Z' => c.to_ascii_lowercase(),
+            'À'..='Þ' if c != '×' => char::from_u32(u32::from(c) + 32).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,6 +182,7 @@ mod tests {
         assert!(info.mentions_risk("Jeg tænker på selvmord"));
         assert!(info.mentions_risk("OVERDOSIS!"));
         assert!(info.mentions_risk("jeg vil bare dø"));
+        assert!(info.mentions_risk("JEG VIL BARE DØ"), "Danish capitals fold too");
         assert!(info.mentions_risk("I want to kill myself"));
         assert!(!info.mentions_risk("Jeg så en rødt lys"));
         assert!(!info.mentions_risk("Jeg ryger hash i weekenden"));

@@ -19,12 +19,12 @@ pub fn EmergencyBox(
     };
     view! {
         <aside class=if serious { "emergency serious" } else { "emergency" } aria-labelledby=heading_id>
-            <h2 id=heading_id>{move || i18n.t().emergency_heading}</h2>
+            <h2 id=heading_id>{i18n.text(|t| t.emergency_heading)}</h2>
             <p>{move || if serious { i18n.t().serious_notice } else { i18n.t().emergency_text }}</p>
             <ul class="helplines">
                 <li>
                     <a class="helpline" href="tel:112">
-                        <span class="helpline-name">{move || i18n.t().emergency_112}</span>
+                        <span class="helpline-name">{i18n.text(|t| t.emergency_112)}</span>
                         <span class="helpline-number">"112"</span>
                     </a>
                 </li>

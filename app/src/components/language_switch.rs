@@ -22,7 +22,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         }
     });
     view! {
-        <nav class="lang-switch" aria-label=move || i18n.t().language_nav>
+        <nav class="lang-switch" aria-label=i18n.text(|t| t.language_nav)>
             {buttons.into_iter().collect_view()}
         </nav>
     }

@@ -28,7 +28,7 @@ pub fn Layout<C: IntoView + 'static>(children: TypedChildren<C>) -> impl IntoVie
     view! {
         <header class="topbar">
             <QuickExit />
-            <a class="skip-link" href="#main">{move || i18n.t().skip_to_content}</a>
+            <a class="skip-link" href="#main">{i18n.text(|t| t.skip_to_content)}</a>
             <LanguageSwitch />
         </header>
         <main id="main" class="page" tabindex="-1">

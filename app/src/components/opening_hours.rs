@@ -36,7 +36,7 @@ pub fn ChatOpenStatus() -> impl IntoView {
         let rows = hours.weekly.clone();
         view! {
             <table class="hours">
-                <caption>{move || i18n.t().hours_heading}</caption>
+                <caption>{i18n.text(|t| t.hours_heading)}</caption>
                 <tbody>
                     {rows
                         .into_iter()

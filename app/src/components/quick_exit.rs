@@ -21,7 +21,7 @@ pub fn QuickExit() -> impl IntoView {
             title=move || format!("{} {}", i18n.t().quick_exit_hint, i18n.t().quick_exit_keys)
             on:click=on_click
         >
-            {move || i18n.t().quick_exit}
+            {i18n.text(|t| t.quick_exit)}
         </a>
     }
 }

@@ -173,6 +173,18 @@ impl I18n {
         self.lang.get().texts()
     }
 
+    /// A reactive text: `{i18n.text(|t| t.send)}` in a view. Every text
+    /// rendered this way has the same closure type, so the view code that
+    /// renders and updates it is compiled once; a `move || i18n.t().send`
+    /// at each place would be a type, and a copy of that code, of its own
+    /// (about a kilobyte of WASM each).
+    pub fn text(
+        self,
+        pick: fn(&Texts) -> &'static str,
+    ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || pick(self.t())
+    }
+
     /// Switches the page's language; remembered on this device by a cookie
     /// that holds nothing but the language code.
     pub fn set_lang(&self, lang: Lang) {

@@ -18,7 +18,7 @@ pub fn ChatPage() -> impl IntoView {
     Effect::new(move |_| chat::resume_if_any(model));
     view! {
         <section class="chat" aria-labelledby="chat-heading">
-            <h1 id="chat-heading">{move || i18n.t().chat_page_title}</h1>
+            <h1 id="chat-heading">{i18n.text(|t| t.chat_page_title)}</h1>
             {move || match model.phase.get() {
                 Phase::Choose if !open => EitherOf4::A(view! { <ChatOpenStatus /> }),
                 Phase::Choose if model.closed.get() => EitherOf4::B(notice(|t| t.chat_closed)),
@@ -68,7 +68,7 @@ fn Chooser() -> impl IntoView {
     };
     view! {
         <fieldset class="choices">
-            <legend>{move || i18n.t().who_are_you}</legend>
+            <legend>{i18n.text(|t| t.who_are_you)}</legend>
             {roles
                 .into_iter()
                 .map(|(value, label)| view! {
@@ -85,7 +85,7 @@ fn Chooser() -> impl IntoView {
         </fieldset>
         {move || (role.get() == Some(Role::YoungPerson)).then(|| view! {
             <fieldset class="chips">
-                <legend>{move || i18n.t().age_label}</legend>
+                <legend>{i18n.text(|t| t.age_label)}</legend>
                 {AgeBand::ALL
                     .iter()
                     .enumerate()
@@ -106,7 +106,7 @@ fn Chooser() -> impl IntoView {
             </fieldset>
         })}
         <fieldset class="chips">
-            <legend>{move || i18n.t().topic_label}</legend>
+            <legend>{i18n.text(|t| t.topic_label)}</legend>
             {Topic::ALL
                 .iter()
                 .enumerate()
@@ -126,7 +126,7 @@ fn Chooser() -> impl IntoView {
                 .collect_view()}
         </fieldset>
         <div class="field">
-            <label for="nickname">{move || i18n.t().nickname_label}</label>
+            <label for="nickname">{i18n.text(|t| t.nickname_label)}</label>
             <input
                 id="nickname"
                 type="text"
@@ -135,10 +135,10 @@ fn Chooser() -> impl IntoView {
                 aria-describedby="nickname-hint"
                 bind:value=nickname
             />
-            <p id="nickname-hint" class="hint">{move || i18n.t().nickname_hint}</p>
+            <p id="nickname-hint" class="hint">{i18n.text(|t| t.nickname_hint)}</p>
         </div>
         <button type="button" class="button start" disabled=move || role.get().is_none() on:click=start>
-            {move || i18n.t().start_chat}
+            {i18n.text(|t| t.start_chat)}
         </button>
         <CodeForm />
     }
@@ -169,9 +169,9 @@ fn CodeForm() -> impl IntoView {
     };
     view! {
         <details class="code-form" open=move || model.code_problem.get().is_some()>
-            <summary>{move || i18n.t().have_code}</summary>
+            <summary>{i18n.text(|t| t.have_code)}</summary>
             <form on:submit=submit>
-                <label for="resume-code">{move || i18n.t().code_label}</label>
+                <label for="resume-code">{i18n.text(|t| t.code_label)}</label>
                 <input
                     id="resume-code"
                     type="text"
@@ -184,7 +184,7 @@ fn CodeForm() -> impl IntoView {
                     bind:value=code
                 />
                 <p id="code-problem" class="form-error" role="alert">{problem}</p>
-                <button type="submit" class="button">{move || i18n.t().continue_chat}</button>
+                <button type="submit" class="button">{i18n.text(|t| t.continue_chat)}</button>
             </form>
         </details>
     }
@@ -199,9 +199,9 @@ fn CodeCard() -> impl IntoView {
         model.code.get().map(|code| {
             view! {
                 <section class="code-card" aria-labelledby="code-heading">
-                    <h2 id="code-heading">{move || i18n.t().code_heading}</h2>
+                    <h2 id="code-heading">{i18n.text(|t| t.code_heading)}</h2>
                     <p class="code" data-testid="resume-code">{code}</p>
-                    <p>{move || i18n.t().code_explain}</p>
+                    <p>{i18n.text(|t| t.code_explain)}</p>
                 </section>
             }
         })
@@ -285,7 +285,7 @@ fn Conversation() -> impl IntoView {
 
     view! {
         <p class="chat-status" role="status" aria-live="polite">{status}</p>
-        <ol class="messages" aria-label=move || i18n.t().messages_label aria-live="polite">
+        <ol class="messages" aria-label=i18n.text(|t| t.messages_label) aria-live="polite">
             <For
                 each=move || model.messages.get()
                 key=|m| (m.client_id.clone(), m.from == Sender::Visitor)
@@ -331,9 +331,9 @@ fn Conversation() -> impl IntoView {
                 (model.phase.get() == Phase::Ended && model.online.get() && model.code.get().is_none())
                     .then(|| view! {
                         <p class="code-offer">
-                            {move || i18n.t().code_offer}" "
+                            {i18n.text(|t| t.code_offer)}" "
                             <button type="button" class="button secondary" on:click=move |_| chat::request_code()>
-                                {move || i18n.t().get_code}
+                                {i18n.text(|t| t.get_code)}
                             </button>
                         </p>
                     })
@@ -342,14 +342,14 @@ fn Conversation() -> impl IntoView {
                 {offer}
                 <p>
                     <button type="button" class="button" on:click=move |_| chat::new_chat(model)>
-                        {move || i18n.t().new_chat}
+                        {i18n.text(|t| t.new_chat)}
                     </button>
                 </p>
             })
         } else {
             Either::Right(view! {
                 <form class="composer" on:submit=submit>
-                    <label for="composer-text" class="sr-only">{move || i18n.t().composer_label}</label>
+                    <label for="composer-text" class="sr-only">{i18n.text(|t| t.composer_label)}</label>
                     <textarea
                         id="composer-text"
                         rows="2"
@@ -358,20 +358,20 @@ fn Conversation() -> impl IntoView {
                         on:keydown=on_keydown
                         on:input=move |_| chat::typing()
                     ></textarea>
-                    <button type="submit" class="button">{move || i18n.t().send}</button>
+                    <button type="submit" class="button">{i18n.text(|t| t.send)}</button>
                 </form>
                 <p class="retention">{retention}</p>
                 <div class="chat-actions">
                     {move || model.code.get().is_none().then(|| view! {
                         <button type="button" class="link-button" on:click=move |_| chat::request_code()>
-                            {move || i18n.t().get_code}
+                            {i18n.text(|t| t.get_code)}
                         </button>
                     })}
                     <button type="button" class="link-button" on:click=move |_| chat::end()>
-                        {move || i18n.t().end_chat}
+                        {i18n.text(|t| t.end_chat)}
                     </button>
                     <button type="button" class="link-button" on:click=move |_| chat::delete_now()>
-                        {move || i18n.t().delete_chat}
+                        {i18n.text(|t| t.delete_chat)}
                     </button>
                 </div>
             })

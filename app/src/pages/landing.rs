@@ -14,14 +14,14 @@ pub fn Landing() -> impl IntoView {
         <section class="hero" aria-labelledby="service-name">
             <h1 id="service-name">{service.name.clone()}</h1>
             <p class="tagline">{move || tagline.get(i18n.lang()).to_owned()}</p>
-            <p class="lead">{move || i18n.t().landing_lead}</p>
+            <p class="lead">{i18n.text(|t| t.landing_lead)}</p>
             <ChatOpenStatus />
             {open.then(|| view! {
                 <p>
-                    <a class="button cta" href="/chat">{move || i18n.t().chat_cta}</a>
+                    <a class="button cta" href="/chat">{i18n.text(|t| t.chat_cta)}</a>
                 </p>
             })}
-            <p>{move || i18n.t().landing_who}</p>
+            <p>{i18n.text(|t| t.landing_who)}</p>
             <ul class="promises">
                 {(0..3)
                     .map(|i| view! { <li>{move || i18n.t().landing_promises[i]}</li> })

@@ -10,10 +10,10 @@ pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="hero">
-            <h1>{move || i18n.t().not_found_heading}</h1>
-            <p>{move || i18n.t().not_found_text}</p>
+            <h1>{i18n.text(|t| t.not_found_heading)}</h1>
+            <p>{i18n.text(|t| t.not_found_text)}</p>
             <p>
-                <a class="button" href="/">{move || i18n.t().back_to_front_page}</a>
+                <a class="button" href="/">{i18n.text(|t| t.back_to_front_page)}</a>
             </p>
         </section>
         <EmergencyBox />

@@ -89,8 +89,17 @@ pub enum ChatState {
 }
 
 /// Frames to the anonymous person's browser.
+///
+/// Serialised as an internally tagged object (`{"type": "ack", …}`), but
+/// decoded through the flat [`wire::ServerFrame`]: serde's own decoder for
+/// internally tagged enums buffers every frame in a generic tree first, and
+/// that machinery alone weighs more than a tenth of the youth page's WASM.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(
+    tag = "type",
+    rename_all = "snake_case",
+    try_from = "wire::ServerFrame"
+)]
 pub enum ChatServerMsg {
     /// The conversation is open on this socket.
     Joined {
@@ -156,6 +165,142 @@ pub enum ChatServerMsg {
     },
     /// Answer to [`ChatClientMsg::Ping`].
     Pong,
+}
+
+/// The flat shape [`ChatServerMsg`] is decoded from: every field any frame
+/// has, each optional, plus the `type`. Plain structs and unit enums decode
+/// straight from the JSON, without buffering.
+mod wire {
+    use super::{ChatMessage, ChatServerMsg, ChatState, ErrorCode, Sender};
+    use serde::Deserialize;
+    use serde::de::IntoDeserializer;
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Joined,
+        Queue,
+        CounsellorJoined,
+        Message,
+        Ack,
+        Read,
+        Typing,
+        Ended,
+        Deleted,
+        ResumeCode,
+        Error,
+        Pong,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum StateKind {
+        Waiting,
+        Talking,
+        Ended,
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct StateFrame {
+        state: StateKind,
+        counsellor: Option<String>,
+    }
+
+    /// Every field of every server frame.
+    #[derive(Deserialize)]
+    pub struct ServerFrame {
+        #[serde(rename = "type")]
+        kind: Kind,
+        version: Option<u16>,
+        token: Option<String>,
+        state: Option<StateFrame>,
+        deleted_after: Option<i64>,
+        position: Option<u32>,
+        estimate_secs: Option<u32>,
+        first_name: Option<String>,
+        seq: Option<u64>,
+        client_id: Option<String>,
+        from: Option<Sender>,
+        text: Option<String>,
+        at: Option<i64>,
+        up_to: Option<u64>,
+        by: Option<Sender>,
+        /// An error's code, or a resume code.
+        code: Option<String>,
+    }
+
+    /// Why a frame is not a valid server frame.
+    const MISSING: &str = "a field this frame needs is missing or invalid";
+
+    impl TryFrom<ServerFrame> for ChatServerMsg {
+        type Error = &'static str;
+
+        fn try_from(f: ServerFrame) -> Result<Self, &'static str> {
+            Ok(match f.kind {
+                Kind::Joined => ChatServerMsg::Joined {
+                    version: f.version.ok_or(MISSING)?,
+                    token: f.token.ok_or(MISSING)?,
+                    state: match f.state.ok_or(MISSING)? {
+                        StateFrame {
+                            state: StateKind::Waiting,
+                            ..
+                        } => ChatState::Waiting,
+                        StateFrame {
+                            state: StateKind::Talking,
+                            counsellor,
+                        } => ChatState::Talking {
+                            counsellor: counsellor.ok_or(MISSING)?,
+                        },
+                        StateFrame {
+                            state: StateKind::Ended,
+                            ..
+                        } => ChatState::Ended,
+                    },
+                    deleted_after: f.deleted_after.ok_or(MISSING)?,
+                },
+                Kind::Queue => ChatServerMsg::Queue {
+                    position: f.position.ok_or(MISSING)?,
+                    estimate_secs: f.estimate_secs,
+                },
+                Kind::CounsellorJoined => ChatServerMsg::CounsellorJoined {
+                    first_name: f.first_name.ok_or(MISSING)?,
+                },
+                Kind::Message => ChatServerMsg::Message(ChatMessage {
+                    seq: f.seq.ok_or(MISSING)?,
+                    client_id: f.client_id.ok_or(MISSING)?,
+                    from: f.from.ok_or(MISSING)?,
+                    text: f.text.ok_or(MISSING)?,
+                    at: f.at.ok_or(MISSING)?,
+                }),
+                Kind::Ack => ChatServerMsg::Ack {
+                    client_id: f.client_id.ok_or(MISSING)?,
+                    seq: f.seq.ok_or(MISSING)?,
+                },
+                Kind::Read => ChatServerMsg::Read {
+                    up_to: f.up_to.ok_or(MISSING)?,
+                },
+                Kind::Typing => ChatServerMsg::Typing,
+                Kind::Ended => ChatServerMsg::Ended {
+                    by: f.by.ok_or(MISSING)?,
+                },
+                Kind::Deleted => ChatServerMsg::Deleted,
+                Kind::ResumeCode => ChatServerMsg::ResumeCode {
+                    code: f.code.ok_or(MISSING)?,
+                },
+                Kind::Error => {
+                    let code: String = f.code.ok_or(MISSING)?;
+                    let name: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+                        code.as_str().into_deserializer();
+                    let code = ErrorCode::deserialize(name).map_err(|_| MISSING)?;
+                    ChatServerMsg::Error {
+                        code,
+                        client_id: f.client_id,
+                    }
+                }
+                Kind::Pong => ChatServerMsg::Pong,
+            })
+        }
+    }
 }
 
 #[cfg(test)]
@@ -271,6 +416,24 @@ mod tests {
             let json = serde_json::to_string(&msg).expect("serialises");
             assert_eq!(serde_json::from_str::<ChatServerMsg>(&json).ok(), Some(msg));
         }
+    }
+
+    #[test]
+    fn server_frames_with_missing_or_wrong_fields_are_rejected() {
+        for bad in [
+            r#"{"type":"ack","client_id":"a"}"#,
+            r#"{"type":"joined","version":1,"token":"t","state":{"state":"talking"},"deleted_after":1}"#,
+            r#"{"type":"error","code":"no_such_code"}"#,
+            r#"{"type":"nonsense"}"#,
+            r#"{"seq":1}"#,
+        ] {
+            assert!(serde_json::from_str::<ChatServerMsg>(bad).is_err(), "{bad}");
+        }
+        // Fields a newer server may add are ignored.
+        assert_eq!(
+            serde_json::from_str::<ChatServerMsg>(r#"{"type":"pong","extra":1}"#).ok(),
+            Some(ChatServerMsg::Pong)
+        );
     }
 
     #[test]
