@@ -22,6 +22,10 @@ pub enum Outcome {
     Other,
 }
 
+/// Most queue entries in one [`ConsoleServerMsg::Queue`] frame (a few
+/// kilobytes of JSON). Nobody works through more than the head of a queue.
+pub const QUEUE_FRAME_ENTRIES: usize = 50;
+
 /// A conversation in the queue, as the console lists it. Nothing here
 /// identifies the person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,10 +130,12 @@ pub enum ConsoleServerMsg {
         /// Conversations this counsellor has open (to reopen after a reload).
         mine: Vec<i64>,
     },
-    /// The whole waiting queue, sorted (priority, then oldest first); sent
-    /// on connect and whenever it changes.
+    /// The head of the waiting queue, sorted (priority, then oldest first):
+    /// at most [`QUEUE_FRAME_ENTRIES`] entries, so the frame stays small
+    /// however long the queue grows (a full list means there may be more).
+    /// Sent on connect, whenever the queue changes, and every 30 s.
     Queue {
-        /// Waiting conversations.
+        /// Waiting conversations this counsellor may take.
         waiting: Vec<QueueEntry>,
     },
     /// This counsellor now has the conversation.

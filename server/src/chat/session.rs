@@ -18,6 +18,9 @@ use app::protocol::{
 use axum::extract::ws::{Message, WebSocket};
 use tokio::sync::broadcast::error::RecvError;
 
+/// Least time between two queue-position updates to one waiting person.
+const QUEUE_UPDATE_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// How many missed messages are sent per database read when catching up.
 const CATCH_UP_BATCH: u32 = 200;
 
@@ -42,6 +45,10 @@ struct Connection {
     messages: TokenBucket,
     typing: TokenBucket,
     strikes: u32,
+    /// Earliest time for the next queue position (see [`QUEUE_UPDATE_EVERY`]).
+    next_position_update: tokio::time::Instant,
+    /// The queue changed since the last position was sent.
+    position_due: bool,
 }
 
 async fn send(socket: &mut WebSocket, msg: &ChatServerMsg) -> Result<(), Exit> {
@@ -190,6 +197,8 @@ async fn open(
         messages: TokenBucket::new(10, 1.0),
         typing: TokenBucket::new(2, 0.5),
         strikes: 0,
+        next_position_update: tokio::time::Instant::now(),
+        position_due: false,
     };
     connection.catch_up(socket, chat).await?;
     if connection.conversation.state == State::Waiting {
@@ -346,10 +355,23 @@ impl Connection {
                     Ok(Some(Ok(message))) => self.on_frame(socket, chat, message).await,
                 },
                 event = self.events.recv() => self.on_event(socket, chat, event).await,
-                changed = self.queue.changed(), if self.conversation.state == State::Waiting => {
-                    match changed {
-                        Ok(()) => self.send_queue_position(socket, chat).await,
-                        Err(_) => Ok(()),
+                // Queue changes are coalesced: at most one position update
+                // per QUEUE_UPDATE_EVERY, whatever the churn (thousands of
+                // waiting sockets would otherwise re-read the queue on
+                // every new chat and every claim).
+                changed = self.queue.changed(),
+                    if self.conversation.state == State::Waiting && !self.position_due =>
+                {
+                    self.position_due = changed.is_ok();
+                    Ok(())
+                }
+                () = tokio::time::sleep_until(self.next_position_update), if self.position_due => {
+                    self.position_due = false;
+                    self.next_position_update = tokio::time::Instant::now() + QUEUE_UPDATE_EVERY;
+                    if self.conversation.state == State::Waiting {
+                        self.send_queue_position(socket, chat).await
+                    } else {
+                        Ok(())
                     }
                 }
                 () = stopping(&mut shutdown) => {

@@ -537,12 +537,14 @@ impl ConversationStore {
         Ok(())
     }
 
-    /// The waiting queue: priority first, then oldest first.
-    pub async fn waiting(&self) -> Result<Vec<Conversation>, StoreError> {
+    /// The head of the waiting queue (at most `limit`): priority first,
+    /// then oldest first.
+    pub async fn waiting(&self, limit: u32) -> Result<Vec<Conversation>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE state = 'waiting' \
-             ORDER BY priority DESC, queued_at, id"
+             ORDER BY priority DESC, queued_at, id LIMIT $1"
         ))
+        .bind(i64::from(limit))
         .fetch_all(self.db.pool())
         .await?;
         Ok(rows

@@ -9,7 +9,7 @@ use crate::chat::socket::{Exit, finish, first_text, read_failed, stopping};
 use crate::chat::store::{Conversation, State, StoreError};
 use crate::chat::{ChatService, IDLE_TIMEOUT};
 use crate::db::now_millis;
-use app::protocol::console::{ConsoleClientMsg, ConsoleServerMsg, Outcome};
+use app::protocol::console::{ConsoleClientMsg, ConsoleServerMsg, Outcome, QUEUE_FRAME_ENTRIES};
 use app::protocol::{
     ChatMessage, ErrorCode, PROTOCOL_VERSION, Sender, close_code, decode, encode, valid_client_id,
     valid_text,
@@ -175,12 +175,15 @@ impl Console {
     }
 
     async fn send_queue(&mut self, socket: &mut WebSocket, chat: &ChatService) -> Result<(), Exit> {
-        match chat.store.waiting().await {
+        // Read a little more than a frame holds: some may be kept for others.
+        let read = u32::try_from(QUEUE_FRAME_ENTRIES * 4).unwrap_or(u32::MAX);
+        match chat.store.waiting(read).await {
             Ok(waiting) => {
                 let (me, now) = (self.counsellor.id.0, now_millis());
                 let waiting = waiting
                     .iter()
                     .filter(|c| !kept_for_another(chat, c, me, now))
+                    .take(QUEUE_FRAME_ENTRIES)
                     .map(|c| c.queue_entry())
                     .collect();
                 send(socket, &ConsoleServerMsg::Queue { waiting }).await

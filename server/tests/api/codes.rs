@@ -396,3 +396,38 @@ async fn an_overlong_nickname_is_refused() {
         Some(close_code::BAD_HELLO)
     );
 }
+
+/// However long the queue, a console gets its head only: the frame stays
+/// small enough for any console (and for the 32 KiB frame limit).
+#[tokio::test]
+async fn a_long_queue_is_sent_as_its_head() {
+    use app::protocol::console::QUEUE_FRAME_ENTRIES;
+    use server::chat::store::{ConversationStore, Opening};
+    let app = spawn_app(Database::Sqlite).await;
+    let store = ConversationStore::new(app.db.clone());
+    for i in 0..QUEUE_FRAME_ENTRIES + 10 {
+        store
+            .create(
+                format!("token-{i}").as_bytes(),
+                Opening {
+                    role: Role::YoungPerson,
+                    age_band: None,
+                    topic: None,
+                    nickname: None,
+                    course_token: format!("course-{i}"),
+                },
+            )
+            .await
+            .expect("created");
+    }
+    let cookie = log_in_counsellor(&app, "mia", "Mia").await;
+    let mut console = open_console(&app, &cookie).await;
+    let waiting = queue_where(&mut console, |w| !w.is_empty()).await;
+    assert_eq!(waiting.len(), QUEUE_FRAME_ENTRIES);
+    assert!(
+        waiting
+            .windows(2)
+            .all(|w| w[0].waiting_since <= w[1].waiting_since),
+        "oldest first"
+    );
+}
