@@ -10,11 +10,18 @@
 //!   not code: each municipality names its own service).
 //! - [`pages`]: one routed page per file.
 //! - [`components`]: presentational pieces shared by pages.
+//! - `console` (feature `console` only): the counsellor console, a
+//!   client-side rendered app in a WASM bundle of its own (`/console`).
 
 pub mod app;
 mod browser;
 pub mod chat;
 pub mod components;
+/// The counsellor console: compiled only into its own bundle (feature
+/// `console`), so the youth page's WASM never carries it. Its model and
+/// texts also compile for the host's unit tests.
+#[cfg(any(test, feature = "console"))]
+pub mod console;
 pub mod i18n;
 pub mod pages;
 pub mod protocol;
@@ -25,7 +32,9 @@ pub mod service;
 pub use app::{App, shell};
 
 /// Entry point of the WASM bundle: takes over the server-rendered page.
-#[cfg(feature = "hydrate")]
+/// Not exported from the console's bundle, which would otherwise carry every
+/// youth page as well.
+#[cfg(all(feature = "hydrate", not(feature = "console")))]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     leptos::mount::hydrate_body(App);
