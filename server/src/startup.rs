@@ -223,6 +223,7 @@ fn router(state: AppState, settings: &Settings, hashed: bool) -> Router {
         .route("/manifest.webmanifest", get(manifest::manifest))
         .route("/ws/chat", get(ws::chat))
         .route("/ws/console", get(ws::console))
+        .route("/console", get(crate::routes::console_page::console_page))
         .merge(crate::routes::auth::router(settings.https))
         .nest(
             &format!("/{}", state.leptos_options.site_pkg_dir),

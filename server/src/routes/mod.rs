@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod console_page;
 pub mod health;
 pub mod manifest;
 pub mod ws;

@@ -9,6 +9,7 @@ mod auth;
 mod chat;
 mod codes;
 mod config;
+mod console_page;
 mod health;
 mod hours;
 mod logging;
