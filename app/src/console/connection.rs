@@ -386,19 +386,25 @@ pub fn read(model: ConsoleModel, conversation: i64) {
     }
 }
 
-/// Ends a chat with an outcome.
-pub fn close(model: ConsoleModel, conversation: i64, outcome: Outcome) {
-    if send(&ConsoleClientMsg::Close {
+/// Ends a chat with an outcome. `false` when offline (nothing was sent;
+/// the form stays for another try).
+pub fn close(model: ConsoleModel, conversation: i64, outcome: Outcome) -> bool {
+    let sent = send(&ConsoleClientMsg::Close {
         conversation,
         outcome,
-    }) {
+    });
+    if sent {
         model.ending_sent(conversation, Ending::Close(outcome));
     }
+    sent
 }
 
-/// Ends an abusive chat at once and blocks its resume code.
-pub fn block(model: ConsoleModel, conversation: i64) {
-    if send(&ConsoleClientMsg::Block { conversation }) {
+/// Ends an abusive chat at once and blocks its resume code. `false` when
+/// offline (nothing was sent).
+pub fn block(model: ConsoleModel, conversation: i64) -> bool {
+    let sent = send(&ConsoleClientMsg::Block { conversation });
+    if sent {
         model.ending_sent(conversation, Ending::Block);
     }
+    sent
 }

@@ -890,8 +890,9 @@ fn CloseForm(id: i64, panel: RwSignal<Panel>) -> impl IntoView {
     let outcome = RwSignal::new(None::<Outcome>);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if let Some(outcome) = outcome.get_untracked() {
-            connection::close(model, id, outcome);
+        if let Some(outcome) = outcome.get_untracked()
+            && connection::close(model, id, outcome)
+        {
             panel.set(Panel::None);
         }
     };
@@ -924,7 +925,11 @@ fn CloseForm(id: i64, panel: RwSignal<Panel>) -> impl IntoView {
                     })
                     .collect_view()}
             </select>
-            <button type="submit" class="button" disabled=move || outcome.get().is_none()>
+            <button
+                type="submit"
+                class="button"
+                disabled=move || outcome.get().is_none() || model.link.get() != Link::Online
+            >
                 {move || t().confirm_close}
             </button>
             <button
@@ -960,9 +965,11 @@ fn BlockConfirm(id: i64, panel: RwSignal<Panel>) -> impl IntoView {
                 type="button"
                 id="block-confirm"
                 class="button danger"
+                disabled=move || model.link.get() != Link::Online
                 on:click=move |_| {
-                    connection::block(model, id);
-                    panel.set(Panel::None);
+                    if connection::block(model, id) {
+                        panel.set(Panel::None);
+                    }
                 }
             >
                 {move || t().confirm_block}
