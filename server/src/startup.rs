@@ -128,11 +128,17 @@ impl Application {
         };
 
         let sessions = DbSessionStore::new(db.clone());
-        let background = vec![tokio::spawn(
-            sessions
-                .clone()
-                .delete_expired_every(Duration::from_secs(15 * 60)),
-        )];
+        let background = vec![
+            tokio::spawn(
+                sessions
+                    .clone()
+                    .delete_expired_every(Duration::from_secs(15 * 60)),
+            ),
+            tokio::spawn(crate::chat::queue::keep_fresh(
+                state.chat.store.clone(),
+                state.chat.hub.clone(),
+            )),
+        ];
         let router =
             router(state.clone(), &settings, hashed).layer(session_layer(sessions, settings.https));
 

@@ -3,6 +3,7 @@
 //! stored, so a subscriber that misses one (a lagging receiver, a reconnect)
 //! can always catch up from the database. Typing is relayed, never stored.
 
+use super::queue::QueueSnapshot;
 use app::protocol::{ChatMessage, Sender};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -41,6 +42,8 @@ const CONVERSATION_CAPACITY: usize = 64;
 pub struct Hub {
     conversations: Arc<Mutex<HashMap<i64, broadcast::Sender<ConversationEvent>>>>,
     queue: Arc<watch::Sender<u64>>,
+    /// The latest queue snapshot (see [`super::queue`]).
+    snapshot: Arc<watch::Sender<Arc<QueueSnapshot>>>,
     /// Counsellors with a console open (id → open consoles): "on duty".
     on_duty: Arc<Mutex<HashMap<i64, usize>>>,
 }
@@ -89,6 +92,7 @@ impl Hub {
         Hub {
             conversations: Arc::new(Mutex::new(HashMap::new())),
             queue: Arc::new(queue),
+            snapshot: Arc::new(watch::channel(Arc::new(QueueSnapshot::default())).0),
             on_duty: Arc::new(Mutex::new(HashMap::new())),
         }
     }
@@ -146,6 +150,16 @@ impl Hub {
     pub fn queue_changed(&self) {
         self.queue
             .send_modify(|version| *version = version.wrapping_add(1));
+    }
+
+    /// Publishes a fresh queue snapshot to every watcher.
+    pub fn publish_queue(&self, snapshot: Arc<QueueSnapshot>) {
+        self.snapshot.send_replace(snapshot);
+    }
+
+    /// Watches the queue snapshots (what consoles and waiting people read).
+    pub fn queue_snapshot(&self) -> watch::Receiver<Arc<QueueSnapshot>> {
+        self.snapshot.subscribe()
     }
 
     /// Watches the queue for changes (coalesced: many changes, one wake-up).

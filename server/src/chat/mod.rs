@@ -4,6 +4,7 @@
 pub mod code;
 pub mod hub;
 pub mod limit;
+pub mod queue;
 pub mod session;
 pub mod socket;
 pub mod store;

@@ -5,6 +5,7 @@
 use super::code;
 use super::hub::ConversationEvent;
 use super::limit::TokenBucket;
+use super::queue::QueueSnapshot;
 use super::socket::{Exit, finish, first_text, read_failed, stopping};
 use super::store::{Conversation, Opening, State, StoreError, estimate_wait_secs};
 use super::token::{new_token, token_hash};
@@ -38,7 +39,7 @@ pub async fn run(mut socket: WebSocket, chat: ChatService, client: Option<std::n
 struct Connection {
     conversation: Conversation,
     events: tokio::sync::broadcast::Receiver<ConversationEvent>,
-    queue: tokio::sync::watch::Receiver<u64>,
+    queue: tokio::sync::watch::Receiver<std::sync::Arc<QueueSnapshot>>,
     /// Highest `seq` this socket has delivered to the browser.
     delivered: u64,
     frames: TokenBucket,
@@ -164,7 +165,7 @@ async fn open(
     // message between the two is then either in what we read or in what we
     // receive, never lost in between.
     let events = chat.hub.subscribe(conversation.id);
-    let queue = chat.hub.watch_queue();
+    let queue = chat.hub.queue_snapshot();
     if last_seq == 0 && conversation.state == State::Waiting {
         // Only now may counsellors see it (and claim it).
         chat.hub.queue_changed();
@@ -369,7 +370,7 @@ impl Connection {
                     self.position_due = false;
                     self.next_position_update = tokio::time::Instant::now() + QUEUE_UPDATE_EVERY;
                     if self.conversation.state == State::Waiting {
-                        self.send_queue_position(socket, chat).await
+                        self.send_snapshot_position(socket).await
                     } else {
                         Ok(())
                     }
@@ -404,6 +405,28 @@ impl Connection {
         }
     }
 
+    /// The place from the latest shared queue snapshot (no database read).
+    /// Nothing when the snapshot predates this chat's entry in the queue:
+    /// the next one has it.
+    async fn send_snapshot_position(&mut self, socket: &mut WebSocket) -> Result<(), Exit> {
+        let snapshot = self.queue.borrow_and_update().clone();
+        match snapshot.position(self.conversation.id) {
+            Some(position) => {
+                send(
+                    socket,
+                    &ChatServerMsg::Queue {
+                        position,
+                        estimate_secs: snapshot.estimate_secs,
+                    },
+                )
+                .await
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// The place read from the database: once, when the socket opens (the
+    /// shared snapshot may not have this chat yet).
     async fn send_queue_position(
         &mut self,
         socket: &mut WebSocket,

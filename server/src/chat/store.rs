@@ -553,6 +553,17 @@ impl ConversationStore {
             .collect::<Result<_, _>>()?)
     }
 
+    /// The ids of all waiting conversations, in queue order.
+    pub async fn waiting_ids(&self) -> Result<Vec<i64>, StoreError> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM conversations WHERE state = 'waiting' \
+             ORDER BY priority DESC, queued_at, id",
+        )
+        .fetch_all(self.db.pool())
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     /// A waiting conversation's place in the queue (1 = next).
     pub async fn queue_position(&self, conversation: &Conversation) -> Result<u32, StoreError> {
         let (ahead,): (i64,) = sqlx::query_as(

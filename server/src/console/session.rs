@@ -145,7 +145,7 @@ impl Console {
         chat: &ChatService,
         forwarded: &mut mpsc::Receiver<(i64, Forwarded)>,
     ) -> Exit {
-        let mut queue = chat.hub.watch_queue();
+        let mut queue = chat.hub.queue_snapshot();
         let mut shutdown = chat.shutdown.clone();
         let mut refresh = tokio::time::interval(QUEUE_REFRESH);
         refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -175,24 +175,18 @@ impl Console {
     }
 
     async fn send_queue(&mut self, socket: &mut WebSocket, chat: &ChatService) -> Result<(), Exit> {
-        // Read a little more than a frame holds: some may be kept for others.
-        let read = u32::try_from(QUEUE_FRAME_ENTRIES * 4).unwrap_or(u32::MAX);
-        match chat.store.waiting(read).await {
-            Ok(waiting) => {
-                let (me, now) = (self.counsellor.id.0, now_millis());
-                let waiting = waiting
-                    .iter()
-                    .filter(|c| !kept_for_another(chat, c, me, now))
-                    .take(QUEUE_FRAME_ENTRIES)
-                    .map(|c| c.queue_entry())
-                    .collect();
-                send(socket, &ConsoleServerMsg::Queue { waiting }).await
-            }
-            Err(error) => {
-                tracing::warn!(%error, "queue unavailable");
-                Ok(())
-            }
-        }
+        // The shared snapshot's head holds more than a frame: some may be
+        // kept for others.
+        let snapshot = chat.hub.queue_snapshot().borrow().clone();
+        let (me, now) = (self.counsellor.id.0, now_millis());
+        let waiting = snapshot
+            .head
+            .iter()
+            .filter(|c| !kept_for_another(chat, c, me, now))
+            .take(QUEUE_FRAME_ENTRIES)
+            .map(|c| c.queue_entry())
+            .collect();
+        send(socket, &ConsoleServerMsg::Queue { waiting }).await
     }
 
     /// Starts relaying a conversation's events to this socket, then sends
