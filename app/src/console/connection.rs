@@ -235,6 +235,15 @@ fn on_frame(connection: &Rc<RefCell<Connection>>, msg: ConsoleServerMsg) {
                     resend_pending(model, id);
                 }
                 resend_read_marks(model);
+                for (conversation, ending) in model.endings() {
+                    send(&match ending {
+                        Ending::Close(outcome) => ConsoleClientMsg::Close {
+                            conversation,
+                            outcome,
+                        },
+                        Ending::Block => ConsoleClientMsg::Block { conversation },
+                    });
+                }
             },
             RESEND_AFTER,
         ),

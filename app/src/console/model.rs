@@ -210,8 +210,8 @@ pub enum FollowUp {
         generation: u32,
     },
     /// A frame was dropped for speed and the server could not say which:
-    /// send pending messages and read marks again shortly (both are
-    /// idempotent).
+    /// send pending messages, read marks, closes and blocks again shortly
+    /// (all are idempotent).
     Resend,
 }
 
@@ -623,6 +623,18 @@ impl ConsoleModel {
                 .iter()
                 .filter(|c| c.ended.is_none() && c.read_up_to > 0)
                 .map(|c| (c.id, c.read_up_to))
+                .collect()
+        })
+    }
+
+    /// Closes and blocks sent and not yet confirmed, to send again after
+    /// a frame was dropped for speed (a repeat of one that did arrive only
+    /// gets `not_found` for a chat that is gone by then).
+    pub fn endings(&self) -> Vec<(i64, Ending)> {
+        self.chats.with_untracked(|chats| {
+            chats
+                .iter()
+                .filter_map(|c| c.ending.map(|e| (c.id, e)))
                 .collect()
         })
     }
@@ -1155,6 +1167,8 @@ mod tests {
             );
             assert_eq!(follow_up, FollowUp::Resend);
             assert!(model.claiming.get_untracked().is_empty());
+            model.ending_sent(1, Ending::Block);
+            assert_eq!(model.endings(), [(1, Ending::Block)], "sent again");
             assert_eq!(
                 model.apply(
                     ConsoleServerMsg::Error {
