@@ -46,6 +46,8 @@ pub struct Hub {
     snapshot: Arc<watch::Sender<Arc<QueueSnapshot>>>,
     /// Counsellors with a console open (id → open consoles): "on duty".
     on_duty: Arc<Mutex<HashMap<i64, usize>>>,
+    /// Counsellor sessions just ended (logout): their consoles close.
+    ended_sessions: Arc<broadcast::Sender<tower_sessions::session::Id>>,
 }
 
 /// A counsellor's console being open; dropping it goes off duty.
@@ -94,7 +96,19 @@ impl Hub {
             queue: Arc::new(queue),
             snapshot: Arc::new(watch::channel(Arc::new(QueueSnapshot::default())).0),
             on_duty: Arc::new(Mutex::new(HashMap::new())),
+            ended_sessions: Arc::new(broadcast::channel(64).0),
         }
+    }
+
+    /// Tells the consoles of a counsellor session that it has ended (the
+    /// counsellor logged out): they close at once.
+    pub fn session_ended(&self, session: tower_sessions::session::Id) {
+        let _ = self.ended_sessions.send(session);
+    }
+
+    /// Receives the ids of counsellor sessions that end from now on.
+    pub fn watch_ended_sessions(&self) -> broadcast::Receiver<tower_sessions::session::Id> {
+        self.ended_sessions.subscribe()
     }
 
     /// Marks a counsellor on duty while the returned guard lives (one per

@@ -2,7 +2,7 @@
 //! counsellor has open, through the hub; everything it sends is stored
 //! before it is acknowledged or relayed.
 
-use crate::auth::counsellors::Counsellor;
+use crate::auth::counsellors::{self, Counsellor};
 use crate::chat::hub::ConversationEvent;
 use crate::chat::limit::TokenBucket;
 use crate::chat::socket::{Exit, finish, first_text, read_failed, stopping};
@@ -56,6 +56,7 @@ struct Open {
 }
 
 struct Console {
+    session: tower_sessions::session::Id,
     counsellor: Counsellor,
     open: HashMap<i64, Open>,
     forwarded_tx: mpsc::Sender<(i64, Forwarded)>,
@@ -86,10 +87,20 @@ fn error(
     }
 }
 
-/// Runs a logged-in counsellor's socket to its end.
-pub async fn run(mut socket: WebSocket, chat: ChatService, counsellor: Counsellor) {
+/// Runs a logged-in counsellor's socket to its end. The socket belongs to
+/// one login (`session`): it closes with
+/// [`close_code::NOT_LOGGED_IN`] at once when the counsellor logs out, and
+/// within [`QUEUE_REFRESH`] when the session expires or the account is
+/// deactivated.
+pub async fn run(
+    mut socket: WebSocket,
+    chat: ChatService,
+    counsellor: Counsellor,
+    session: tower_sessions::session::Id,
+) {
     let (forwarded_tx, mut forwarded_rx) = mpsc::channel(256);
     let mut console = Console {
+        session,
         counsellor,
         open: HashMap::new(),
         forwarded_tx,
@@ -146,6 +157,7 @@ impl Console {
         forwarded: &mut mpsc::Receiver<(i64, Forwarded)>,
     ) -> Exit {
         let mut queue = chat.hub.queue_snapshot();
+        let mut ended_sessions = chat.hub.watch_ended_sessions();
         let mut shutdown = chat.shutdown.clone();
         let mut refresh = tokio::time::interval(QUEUE_REFRESH);
         refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -163,7 +175,22 @@ impl Console {
                     Ok(()) => self.send_queue(socket, chat).await,
                     Err(_) => Ok(()),
                 },
-                _ = refresh.tick() => self.send_queue(socket, chat).await,
+                _ = refresh.tick() => match self.still_logged_in(chat).await {
+                    true => self.send_queue(socket, chat).await,
+                    false => Err(Exit::Close(close_code::NOT_LOGGED_IN, "logged out")),
+                },
+                ended = ended_sessions.recv() => match ended {
+                    Ok(id) if id == self.session => {
+                        Err(Exit::Close(close_code::NOT_LOGGED_IN, "logged out"))
+                    }
+                    // Missed some: check the session itself.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_))
+                        if !self.still_logged_in(chat).await =>
+                    {
+                        Err(Exit::Close(close_code::NOT_LOGGED_IN, "logged out"))
+                    }
+                    _ => Ok(()),
+                },
                 () = stopping(&mut shutdown) => {
                     Err(Exit::Close(close_code::SERVICE_RESTART, "server restarting"))
                 }
@@ -172,6 +199,30 @@ impl Console {
                 return exit;
             }
         }
+    }
+
+    /// Whether this socket's login still stands: the session exists and has
+    /// not expired, and the account is active. A storage failure counts as
+    /// logged in (the next check decides), so an outage does not throw
+    /// every counsellor out.
+    async fn still_logged_in(&self, chat: &ChatService) -> bool {
+        use tower_sessions::SessionStore;
+        let sessions = crate::auth::DbSessionStore::new(chat.store.db().clone());
+        let session = match sessions.load(&self.session).await {
+            Ok(record) => record.is_some(),
+            Err(error) => {
+                tracing::warn!(%error, "cannot check a console's session");
+                return true;
+            }
+        };
+        let active = match counsellors::find_by_id(chat.store.db(), self.counsellor.id).await {
+            Ok(account) => account.is_some_and(|a| a.active),
+            Err(error) => {
+                tracing::warn!(%error, "cannot check a console's account");
+                return true;
+            }
+        };
+        session && active
     }
 
     async fn send_queue(&mut self, socket: &mut WebSocket, chat: &ChatService) -> Result<(), Exit> {

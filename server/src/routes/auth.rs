@@ -121,15 +121,23 @@ async fn current_session(counsellor: CurrentCounsellor) -> Json<SessionInfo> {
 /// `DELETE /api/session`: log out. The session is deleted on the server, so
 /// a copied cookie stops working too. Answers 204 even when nobody was
 /// logged in: the result is the same.
-async fn delete_session(session: tower_sessions::Session) -> Response {
+async fn delete_session(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+) -> Response {
     let counsellor = session
         .get::<CounsellorId>(COUNSELLOR_KEY)
         .await
         .ok()
         .flatten();
+    let id = session.id();
     if let Err(error_) = session.flush().await {
         tracing::error!(error = %error_, "cannot end a counsellor session");
         return error(StatusCode::INTERNAL_SERVER_ERROR, "server_error");
+    }
+    // Open consoles of this session close now, not at their next check.
+    if let Some(id) = id {
+        state.chat.hub.session_ended(id);
     }
     if let Some(id) = counsellor {
         tracing::info!(counsellor = %id, "counsellor logged out");

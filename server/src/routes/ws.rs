@@ -53,6 +53,7 @@ pub async fn chat(
 pub async fn console(
     State(state): State<AppState>,
     counsellor: CurrentCounsellor,
+    session: tower_sessions::Session,
     headers: HeaderMap,
     uri: Uri,
     upgrade: WebSocketUpgrade,
@@ -62,7 +63,12 @@ pub async fn console(
     }
     let chat = state.chat.clone();
     let counsellor = counsellor.0;
-    sized(upgrade).on_upgrade(move |socket| crate::console::session::run(socket, chat, counsellor))
+    // The socket lives only as long as this login (see console::session).
+    let Some(session) = session.id() else {
+        return (StatusCode::UNAUTHORIZED, "not logged in").into_response();
+    };
+    sized(upgrade)
+        .on_upgrade(move |socket| crate::console::session::run(socket, chat, counsellor, session))
 }
 
 #[cfg(test)]

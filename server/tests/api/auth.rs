@@ -20,6 +20,7 @@ on_both_databases!(
     an_inactive_account_cannot_log_in_and_its_sessions_end,
     state_changing_requests_need_this_servers_origin_and_json,
     repeated_failed_logins_are_slowed_down,
+    logging_out_closes_the_open_consoles_of_that_login,
 );
 
 const PASSWORD: &str = "lang og hemmelig sætning";
@@ -389,4 +390,45 @@ async fn the_counsellor_command_creates_an_account_that_can_log_in() {
         response.json::<serde_json::Value>().await.expect("json"),
         serde_json::json!({ "first_name": "Anna", "role": "coordinator" })
     );
+}
+
+/// A console socket lives no longer than its login: logging out closes it at
+/// once (the login is only checked at the upgrade otherwise), and a console
+/// of another login of the same counsellor stays open.
+async fn logging_out_closes_the_open_consoles_of_that_login(app: TestApp) {
+    use crate::live::{PASSWORD, close_code, log_in_counsellor, open_console};
+    let cookie = log_in_counsellor(&app, "mia", "Mia").await;
+    let mut console = open_console(&app, &cookie).await;
+    // A second login of Mia's (another browser).
+    let response = app
+        .client
+        .post(format!("{}/api/session", app.address))
+        .header("origin", app.address.clone())
+        .json(&serde_json::json!({ "login": "mia", "password": PASSWORD }))
+        .send()
+        .await
+        .expect("login answered");
+    let other_cookie = response.headers()["set-cookie"]
+        .to_str()
+        .expect("ascii")
+        .split(';')
+        .next()
+        .expect("name=value")
+        .to_owned();
+    let mut other = open_console(&app, &other_cookie).await;
+
+    assert_eq!(log_out(&app, &cookie).await.status(), 204);
+    assert_eq!(
+        close_code::<app::protocol::console::ConsoleServerMsg>(&mut console).await,
+        Some(app::protocol::close_code::NOT_LOGGED_IN)
+    );
+    // The other login's console still answers.
+    crate::live::send(&mut other, &app::protocol::console::ConsoleClientMsg::Ping).await;
+    crate::live::expect(
+        &mut other,
+        |m: &app::protocol::console::ConsoleServerMsg| {
+            matches!(m, app::protocol::console::ConsoleServerMsg::Pong).then_some(())
+        },
+    )
+    .await;
 }
