@@ -84,7 +84,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     // Decided by the server for this request and handed to the client as is,
     // so hydration sees exactly what was rendered.
-    let lang = SharedValue::new(request::request_lang).into_inner();
+    // The language travels as its code ("da"): a plain string decodes with
+    // less WASM than the enum.
+    let lang = SharedValue::new(|| request::request_lang().code().to_owned()).into_inner();
+    let lang = Lang::from_code(&lang).unwrap_or_default();
     let service: ServiceInfo = SharedValue::new(request::service_info).into_inner();
     let hours: ChatHours = SharedValue::new(request::chat_hours).into_inner();
     provide_context(hours);

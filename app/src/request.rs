@@ -83,7 +83,7 @@ mod imp {
 
     /// Client build: the service info comes from the server at hydration.
     pub fn service_info() -> ServiceInfo {
-        ServiceInfo::default()
+        ServiceInfo::empty()
     }
 
     /// Client build: the hours come from the server at hydration.

@@ -39,7 +39,10 @@ pub struct Helpline {
 /// here: all of it is sent to every browser. Missing keys in a
 /// configuration file take the defaults.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+// Defaults fill a configuration file's gaps on the server; the browser always
+// gets every field, and leaving the defaults (texts, risk words) out of its
+// decoder keeps them out of the WASM.
+#[cfg_attr(any(feature = "ssr", not(feature = "hydrate")), serde(default))]
 pub struct ServiceInfo {
     /// The service's name as the municipality calls it (never "Misbrugscenter").
     pub name: String,
@@ -121,6 +124,22 @@ pub struct ChatHours {
 }
 
 impl ServiceInfo {
+    /// Nothing configured: what a page would show before hydration data, on
+    /// the client (where the defaults are not compiled in).
+    pub fn empty() -> Self {
+        let blank = || Localized {
+            da: String::new(),
+            en: String::new(),
+        };
+        ServiceInfo {
+            name: String::new(),
+            tagline: blank(),
+            quick_exit_url: String::new(),
+            helplines: Vec::new(),
+            risk_words: Vec::new(),
+        }
+    }
+
     /// Whether `text` mentions one of the risk words: a word (or phrase)
     /// starting at a word boundary, case-insensitively ("overdosis" matches
     /// "Overdosis!", "dø" matches "dø" and "døde" but not "rødt").
@@ -182,7 +201,10 @@ mod tests {
         assert!(info.mentions_risk("Jeg tænker på selvmord"));
         assert!(info.mentions_risk("OVERDOSIS!"));
         assert!(info.mentions_risk("jeg vil bare dø"));
-        assert!(info.mentions_risk("JEG VIL BARE DØ"), "Danish capitals fold too");
+        assert!(
+            info.mentions_risk("JEG VIL BARE DØ"),
+            "Danish capitals fold too"
+        );
         assert!(info.mentions_risk("I want to kill myself"));
         assert!(!info.mentions_risk("Jeg så en rødt lys"));
         assert!(!info.mentions_risk("Jeg ryger hash i weekenden"));

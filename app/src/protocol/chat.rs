@@ -175,34 +175,12 @@ mod wire {
     use serde::Deserialize;
     use serde::de::IntoDeserializer;
 
-    #[derive(Deserialize)]
-    #[serde(rename_all = "snake_case")]
-    enum Kind {
-        Joined,
-        Queue,
-        CounsellorJoined,
-        Message,
-        Ack,
-        Read,
-        Typing,
-        Ended,
-        Deleted,
-        ResumeCode,
-        Error,
-        Pong,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(rename_all = "snake_case")]
-    enum StateKind {
-        Waiting,
-        Talking,
-        Ended,
-    }
-
+    /// `joined.state`. Names (here and in `type`) are matched as plain
+    /// strings: a derived decoder per name list costs more WASM than the
+    /// match.
     #[derive(Deserialize)]
     pub(super) struct StateFrame {
-        state: StateKind,
+        state: String,
         counsellor: Option<String>,
     }
 
@@ -210,7 +188,7 @@ mod wire {
     #[derive(Deserialize)]
     pub struct ServerFrame {
         #[serde(rename = "type")]
-        kind: Kind,
+        kind: String,
         version: Option<u16>,
         token: Option<String>,
         state: Option<StateFrame>,
@@ -220,11 +198,11 @@ mod wire {
         first_name: Option<String>,
         seq: Option<u64>,
         client_id: Option<String>,
-        from: Option<Sender>,
+        from: Option<String>,
         text: Option<String>,
         at: Option<i64>,
         up_to: Option<u64>,
-        by: Option<Sender>,
+        by: Option<String>,
         /// An error's code, or a resume code.
         code: Option<String>,
     }
@@ -232,62 +210,64 @@ mod wire {
     /// Why a frame is not a valid server frame.
     const MISSING: &str = "a field this frame needs is missing or invalid";
 
+    /// `visitor` or `counsellor`.
+    fn sender(name: Option<String>) -> Result<Sender, &'static str> {
+        match name.as_deref() {
+            Some("visitor") => Ok(Sender::Visitor),
+            Some("counsellor") => Ok(Sender::Counsellor),
+            _ => Err(MISSING),
+        }
+    }
+
     impl TryFrom<ServerFrame> for ChatServerMsg {
         type Error = &'static str;
 
         fn try_from(f: ServerFrame) -> Result<Self, &'static str> {
-            Ok(match f.kind {
-                Kind::Joined => ChatServerMsg::Joined {
+            Ok(match f.kind.as_str() {
+                "joined" => ChatServerMsg::Joined {
                     version: f.version.ok_or(MISSING)?,
                     token: f.token.ok_or(MISSING)?,
-                    state: match f.state.ok_or(MISSING)? {
-                        StateFrame {
-                            state: StateKind::Waiting,
-                            ..
-                        } => ChatState::Waiting,
-                        StateFrame {
-                            state: StateKind::Talking,
-                            counsellor,
-                        } => ChatState::Talking {
-                            counsellor: counsellor.ok_or(MISSING)?,
-                        },
-                        StateFrame {
-                            state: StateKind::Ended,
-                            ..
-                        } => ChatState::Ended,
+                    state: {
+                        let StateFrame { state, counsellor } = f.state.ok_or(MISSING)?;
+                        match state.as_str() {
+                            "waiting" => ChatState::Waiting,
+                            "talking" => ChatState::Talking {
+                                counsellor: counsellor.ok_or(MISSING)?,
+                            },
+                            "ended" => ChatState::Ended,
+                            _ => return Err(MISSING),
+                        }
                     },
                     deleted_after: f.deleted_after.ok_or(MISSING)?,
                 },
-                Kind::Queue => ChatServerMsg::Queue {
+                "queue" => ChatServerMsg::Queue {
                     position: f.position.ok_or(MISSING)?,
                     estimate_secs: f.estimate_secs,
                 },
-                Kind::CounsellorJoined => ChatServerMsg::CounsellorJoined {
+                "counsellor_joined" => ChatServerMsg::CounsellorJoined {
                     first_name: f.first_name.ok_or(MISSING)?,
                 },
-                Kind::Message => ChatServerMsg::Message(ChatMessage {
+                "message" => ChatServerMsg::Message(ChatMessage {
                     seq: f.seq.ok_or(MISSING)?,
                     client_id: f.client_id.ok_or(MISSING)?,
-                    from: f.from.ok_or(MISSING)?,
+                    from: sender(f.from)?,
                     text: f.text.ok_or(MISSING)?,
                     at: f.at.ok_or(MISSING)?,
                 }),
-                Kind::Ack => ChatServerMsg::Ack {
+                "ack" => ChatServerMsg::Ack {
                     client_id: f.client_id.ok_or(MISSING)?,
                     seq: f.seq.ok_or(MISSING)?,
                 },
-                Kind::Read => ChatServerMsg::Read {
+                "read" => ChatServerMsg::Read {
                     up_to: f.up_to.ok_or(MISSING)?,
                 },
-                Kind::Typing => ChatServerMsg::Typing,
-                Kind::Ended => ChatServerMsg::Ended {
-                    by: f.by.ok_or(MISSING)?,
-                },
-                Kind::Deleted => ChatServerMsg::Deleted,
-                Kind::ResumeCode => ChatServerMsg::ResumeCode {
+                "typing" => ChatServerMsg::Typing,
+                "ended" => ChatServerMsg::Ended { by: sender(f.by)? },
+                "deleted" => ChatServerMsg::Deleted,
+                "resume_code" => ChatServerMsg::ResumeCode {
                     code: f.code.ok_or(MISSING)?,
                 },
-                Kind::Error => {
+                "error" => {
                     let code: String = f.code.ok_or(MISSING)?;
                     let name: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
                         code.as_str().into_deserializer();
@@ -297,7 +277,8 @@ mod wire {
                         client_id: f.client_id,
                     }
                 }
-                Kind::Pong => ChatServerMsg::Pong,
+                "pong" => ChatServerMsg::Pong,
+                _ => return Err("unknown frame type"),
             })
         }
     }
