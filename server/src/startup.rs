@@ -115,6 +115,7 @@ impl Application {
             new_chats: Arc::default(),
             code_key: Arc::new(code_key),
             code_guesses: Arc::default(),
+            conversation_limits: Arc::default(),
             hours: Arc::new(settings.hours()),
             retention: settings.retention(),
             shutdown,

@@ -173,7 +173,6 @@ pub enum ChatServerMsg {
 mod wire {
     use super::{ChatMessage, ChatServerMsg, ChatState, ErrorCode, Sender};
     use serde::Deserialize;
-    use serde::de::IntoDeserializer;
 
     /// `joined.state`. Names (here and in `type`) are matched as plain
     /// strings: a derived decoder per name list costs more WASM than the
@@ -268,10 +267,8 @@ mod wire {
                     code: f.code.ok_or(MISSING)?,
                 },
                 "error" => {
-                    let code: String = f.code.ok_or(MISSING)?;
-                    let name: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
-                        code.as_str().into_deserializer();
-                    let code = ErrorCode::deserialize(name).map_err(|_| MISSING)?;
+                    let code = f.code.as_deref().and_then(ErrorCode::from_wire);
+                    let code = code.ok_or(MISSING)?;
                     ChatServerMsg::Error {
                         code,
                         client_id: f.client_id,

@@ -1,5 +1,6 @@
-//! Per-connection rate limiting: a token bucket. In memory only, per
-//! socket; nothing about the client is kept.
+//! Rate limiting, in memory only: token buckets per socket and per
+//! conversation, and windows per client address for new chats and resume
+//! codes. Nothing about a client is kept beyond this process.
 
 use std::time::Instant;
 
@@ -26,6 +27,12 @@ impl TokenBucket {
     /// Takes one token if there is one.
     pub fn try_take(&mut self) -> bool {
         self.try_take_at(Instant::now())
+    }
+
+    /// Whether the bucket would be full at `now` (nothing to remember).
+    pub fn is_full_at(&self, now: Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
+        self.tokens + elapsed * self.per_second >= self.capacity
     }
 
     /// [`TokenBucket::try_take`] at a given time (tests).
@@ -114,6 +121,41 @@ impl CodeGuesses {
     }
 }
 
+/// Messages one conversation may send in a burst, over all its sockets.
+pub const CONVERSATION_BURST: u32 = 15;
+
+/// Messages per second one conversation may send in the long run.
+pub const CONVERSATION_RATE: f64 = 1.5;
+
+/// Buckets kept before idle ones are swept.
+const MAX_CONVERSATION_BUCKETS: usize = 20_000;
+
+/// Limits messages per conversation across all its sockets: opening more
+/// sockets with the same token must not multiply the per-socket limit.
+#[derive(Debug, Default)]
+pub struct ConversationLimits {
+    buckets: std::sync::Mutex<std::collections::HashMap<i64, TokenBucket>>,
+}
+
+impl ConversationLimits {
+    /// Counts a message of `conversation`; `false` when it sends too fast.
+    pub fn allow(&self, conversation: i64) -> bool {
+        let now = Instant::now();
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if buckets.len() >= MAX_CONVERSATION_BUCKETS && !buckets.contains_key(&conversation) {
+            // A bucket that has refilled completely says nothing: forget it.
+            buckets.retain(|_, bucket| !bucket.is_full_at(now));
+        }
+        buckets
+            .entry(conversation)
+            .or_insert_with(|| TokenBucket::new(CONVERSATION_BURST, CONVERSATION_RATE))
+            .try_take_at(now)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +175,14 @@ mod tests {
         let later = start + Duration::from_secs(3600);
         assert!((0..3).all(|_| bucket.try_take_at(later)));
         assert!(!bucket.try_take_at(later));
+    }
+
+    #[test]
+    fn a_conversation_is_limited_over_all_its_sockets() {
+        let limits = ConversationLimits::default();
+        assert!((0..CONVERSATION_BURST).all(|_| limits.allow(1)));
+        assert!(!limits.allow(1), "the burst is spent");
+        assert!(limits.allow(2), "another conversation has its own");
     }
 
     #[test]

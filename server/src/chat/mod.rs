@@ -35,6 +35,8 @@ pub struct ChatService {
     pub new_chats: std::sync::Arc<limit::NewChats>,
     /// Keys the hashes of resume codes.
     pub code_key: std::sync::Arc<code::CodeKey>,
+    /// Messages per conversation over all its sockets (in memory only).
+    pub conversation_limits: std::sync::Arc<limit::ConversationLimits>,
     /// Resume-code guessing limits (in memory only).
     pub code_guesses: std::sync::Arc<limit::CodeGuesses>,
     /// When new talks may start.

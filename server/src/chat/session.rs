@@ -586,7 +586,7 @@ impl Connection {
                 .reject(socket, ErrorCode::InvalidText, Some(client_id))
                 .await;
         }
-        if !self.messages.try_take() {
+        if !self.messages.try_take() || !chat.conversation_limits.allow(self.conversation.id) {
             return self
                 .reject(socket, ErrorCode::RateLimited, Some(client_id))
                 .await;

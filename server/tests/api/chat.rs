@@ -572,3 +572,53 @@ async fn one_address_cannot_open_endless_chats() {
     })
     .await;
 }
+
+/// More sockets with the same token do not multiply the rate limit: the
+/// conversation as a whole may send a burst of 15.
+#[tokio::test]
+async fn a_conversation_is_rate_limited_over_all_its_sockets() {
+    let app = crate::helpers::spawn_app(crate::helpers::Database::Sqlite).await;
+    let mut first = start_chat(&app).await;
+    let mut second = connect(&app, "/ws/chat", None).await.expect("upgrade");
+    send(
+        &mut second,
+        &ChatClientMsg::Resume {
+            version: PROTOCOL_VERSION,
+            token: first.token.clone(),
+            last_seq: 0,
+        },
+    )
+    .await;
+    expect(&mut second, |m: &ChatServerMsg| {
+        matches!(m, ChatServerMsg::Joined { .. }).then_some(())
+    })
+    .await;
+    let mut acked = 0;
+    for (socket, prefix) in [(&mut first.socket, "a"), (&mut second, "b")] {
+        for i in 0..10 {
+            send(
+                socket,
+                &ChatClientMsg::Send {
+                    client_id: format!("{prefix}{i}"),
+                    text: "hej".into(),
+                },
+            )
+            .await;
+        }
+        for _ in 0..10 {
+            acked += expect(socket, |m: &ChatServerMsg| match m {
+                ChatServerMsg::Ack { .. } => Some(1),
+                ChatServerMsg::Error {
+                    code: ErrorCode::RateLimited,
+                    ..
+                } => Some(0),
+                _ => None,
+            })
+            .await;
+        }
+    }
+    assert!(
+        (15..=17).contains(&acked),
+        "20 sent over two sockets, {acked} stored"
+    );
+}
