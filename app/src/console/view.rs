@@ -882,6 +882,23 @@ fn LineView(id: i64, line: Line, lines: Memo<Vec<Line>>, name: Memo<String>) -> 
     .into_any()
 }
 
+/// Closes the close/block panel and puts focus back on its toggle.
+fn dismiss(panel: RwSignal<Panel>, back_to: &'static str) {
+    panel.set(Panel::None);
+    focus_later(back_to);
+}
+
+/// "Cancel" in the close and block panels.
+#[component]
+fn CancelButton(panel: RwSignal<Panel>, back_to: &'static str) -> impl IntoView {
+    let model = expect_context::<ConsoleModel>();
+    view! {
+        <button type="button" class="quiet" on:click=move |_| dismiss(panel, back_to)>
+            {move || model.lang.get().texts().cancel}
+        </button>
+    }
+}
+
 /// Closing a chat: the outcome, then confirm.
 #[component]
 fn CloseForm(id: i64, panel: RwSignal<Panel>) -> impl IntoView {
@@ -898,8 +915,7 @@ fn CloseForm(id: i64, panel: RwSignal<Panel>) -> impl IntoView {
     };
     let on_keydown = move |ev: KeyboardEvent| {
         if ev.key() == "Escape" {
-            panel.set(Panel::None);
-            focus_later("close-toggle");
+            dismiss(panel, "close-toggle");
         }
     };
     view! {
@@ -932,16 +948,7 @@ fn CloseForm(id: i64, panel: RwSignal<Panel>) -> impl IntoView {
             >
                 {move || t().confirm_close}
             </button>
-            <button
-                type="button"
-                class="quiet"
-                on:click=move |_| {
-                    panel.set(Panel::None);
-                    focus_later("close-toggle");
-                }
-            >
-                {move || t().cancel}
-            </button>
+            <CancelButton panel back_to="close-toggle" />
         </form>
     }
     .into_any()
@@ -954,8 +961,7 @@ fn BlockConfirm(id: i64, panel: RwSignal<Panel>) -> impl IntoView {
     let t = move || model.lang.get().texts();
     let on_keydown = move |ev: KeyboardEvent| {
         if ev.key() == "Escape" {
-            panel.set(Panel::None);
-            focus_later("block-toggle");
+            dismiss(panel, "block-toggle");
         }
     };
     view! {
@@ -974,16 +980,7 @@ fn BlockConfirm(id: i64, panel: RwSignal<Panel>) -> impl IntoView {
             >
                 {move || t().confirm_block}
             </button>
-            <button
-                type="button"
-                class="quiet"
-                on:click=move |_| {
-                    panel.set(Panel::None);
-                    focus_later("block-toggle");
-                }
-            >
-                {move || t().cancel}
-            </button>
+            <CancelButton panel back_to="block-toggle" />
         </div>
     }
     .into_any()

@@ -82,23 +82,22 @@ async fn open(
                 .map(|n| n.trim().to_owned())
                 .filter(|n| !n.is_empty());
             if nickname.as_deref().is_some_and(|n| !valid_nickname(n)) {
-                let _ = send(
+                return Err(refuse(
                     socket,
-                    &ChatServerMsg::Error {
-                        code: ErrorCode::InvalidText,
-                        client_id: None,
-                    },
+                    ErrorCode::InvalidText,
+                    close_code::BAD_HELLO,
+                    "nickname too long",
                 )
-                .await;
-                return Err(Exit::Close(close_code::BAD_HELLO, "nickname too long"));
+                .await);
             }
             if !chat.new_chats.allow(client) {
-                let rejected = ChatServerMsg::Error {
-                    code: ErrorCode::RateLimited,
-                    client_id: None,
-                };
-                let _ = send(socket, &rejected).await;
-                return Err(Exit::Close(close_code::TOO_FAST, "too many new chats"));
+                return Err(refuse(
+                    socket,
+                    ErrorCode::RateLimited,
+                    close_code::TOO_FAST,
+                    "too many new chats",
+                )
+                .await);
             }
             let token = new_token(&chat.rng).map_err(|_| Exit::Close(1011, "no randomness"))?;
             let course_token =
@@ -135,18 +134,13 @@ async fn open(
                 .await
                 .map_err(|error| unavailable(&error))?;
             let Some(conversation) = conversation else {
-                let _ = send(
+                return Err(refuse(
                     socket,
-                    &ChatServerMsg::Error {
-                        code: ErrorCode::NotFound,
-                        client_id: None,
-                    },
-                )
-                .await;
-                return Err(Exit::Close(
+                    ErrorCode::NotFound,
                     close_code::UNKNOWN_CONVERSATION,
                     "unknown conversation",
-                ));
+                )
+                .await);
             };
             if conversation.blocked {
                 return Err(Exit::Close(close_code::BLOCKED, "conversation ended"));
@@ -217,15 +211,13 @@ async fn continue_with_code(
     typed: &str,
 ) -> Result<(Conversation, String), Exit> {
     if !chat.code_guesses.attempt(client) {
-        let _ = send(
+        return Err(refuse(
             socket,
-            &ChatServerMsg::Error {
-                code: ErrorCode::RateLimited,
-                client_id: None,
-            },
+            ErrorCode::RateLimited,
+            close_code::TOO_FAST,
+            "too many codes",
         )
-        .await;
-        return Err(Exit::Close(close_code::TOO_FAST, "too many codes"));
+        .await);
     }
     let found = match code::normalise(typed) {
         Some(canonical) => chat
@@ -237,18 +229,13 @@ async fn continue_with_code(
     };
     let Some(course) = found else {
         chat.code_guesses.wrong();
-        let _ = send(
+        return Err(refuse(
             socket,
-            &ChatServerMsg::Error {
-                code: ErrorCode::NotFound,
-                client_id: None,
-            },
-        )
-        .await;
-        return Err(Exit::Close(
+            ErrorCode::NotFound,
             close_code::UNKNOWN_CONVERSATION,
             "unknown code",
-        ));
+        )
+        .await);
     };
     if course.blocked {
         return Err(Exit::Close(close_code::BLOCKED, "conversation ended"));
@@ -302,15 +289,27 @@ async fn refuse_when_closed(socket: &mut WebSocket, chat: &ChatService) -> Resul
     if chat.hours.is_open(crate::db::now_millis()) {
         return Ok(());
     }
+    Err(refuse(
+        socket,
+        ErrorCode::Closed,
+        close_code::CLOSED,
+        "the chat is closed now",
+    )
+    .await)
+}
+
+/// Answers a first frame that cannot be served: an error frame saying why,
+/// then the close (its code tells the browser what to do).
+async fn refuse(socket: &mut WebSocket, code: ErrorCode, close: u16, reason: &'static str) -> Exit {
     let _ = send(
         socket,
         &ChatServerMsg::Error {
-            code: ErrorCode::Closed,
+            code,
             client_id: None,
         },
     )
     .await;
-    Err(Exit::Close(close_code::CLOSED, "the chat is closed now"))
+    Exit::Close(close, reason)
 }
 
 fn check_version(version: u16) -> Result<(), Exit> {
