@@ -222,8 +222,11 @@ pub struct ConsoleModel {
     pub session: RwSignal<Session>,
     /// The socket's state.
     pub link: RwSignal<Link>,
-    /// The waiting queue as the server sorted it (priority, then oldest).
+    /// The waiting queue as the server sorted it (priority, then oldest):
+    /// its head only, when it is long.
     pub queue: RwSignal<Vec<QueueEntry>>,
+    /// How many chats wait in all, listed or not.
+    pub queue_total: RwSignal<u32>,
     /// Claims sent and not yet answered.
     pub claiming: RwSignal<HashSet<i64>>,
     /// The last claim that failed, until the next claim.
@@ -250,6 +253,7 @@ impl ConsoleModel {
             session: RwSignal::new(Session::Checking),
             link: RwSignal::new(Link::Connecting),
             queue: RwSignal::new(Vec::new()),
+            queue_total: RwSignal::new(0),
             claiming: RwSignal::new(HashSet::new()),
             claim_problem: RwSignal::new(None),
             chats: RwSignal::new(Vec::new()),
@@ -346,8 +350,11 @@ impl ConsoleModel {
                 self.keep_active_valid();
                 FollowUp::Reopen(mine)
             }
-            ConsoleServerMsg::Queue { waiting } => {
+            ConsoleServerMsg::Queue { waiting, total } => {
                 self.now.set(now);
+                // An older server sends no total: the list is all there is.
+                let listed = u32::try_from(waiting.len()).unwrap_or(u32::MAX);
+                self.queue_total.set(total.max(listed));
                 let fresh: Vec<&QueueEntry> = self.announced.with_value(|seen| {
                     waiting
                         .iter()
@@ -793,6 +800,7 @@ mod tests {
             model.apply(
                 ConsoleServerMsg::Queue {
                     waiting: vec![entry(1)],
+                    total: 0,
                 },
                 NOW,
             );
@@ -804,6 +812,7 @@ mod tests {
             model.apply(
                 ConsoleServerMsg::Queue {
                     waiting: vec![entry(1)],
+                    total: 0,
                 },
                 NOW + 30_000,
             );
@@ -816,10 +825,28 @@ mod tests {
             model.apply(
                 ConsoleServerMsg::Queue {
                     waiting: vec![entry(1), entry(2), entry(3)],
+                    total: 0,
                 },
                 NOW,
             );
             assert_eq!(model.announcement.get_untracked(), "2 nye i køen");
+            assert_eq!(
+                model.queue_total.get_untracked(),
+                3,
+                "without a total, the list is the queue"
+            );
+            model.apply(
+                ConsoleServerMsg::Queue {
+                    waiting: vec![entry(1), entry(2), entry(3)],
+                    total: 120,
+                },
+                NOW,
+            );
+            assert_eq!(
+                model.queue_total.get_untracked(),
+                120,
+                "a long queue counts beyond its head"
+            );
         });
     }
 
@@ -830,6 +857,7 @@ mod tests {
             model.apply(
                 ConsoleServerMsg::Queue {
                     waiting: vec![entry(1), entry(2)],
+                    total: 0,
                 },
                 NOW,
             );

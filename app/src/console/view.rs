@@ -7,7 +7,7 @@ use super::api::{self, LoginError};
 use super::connection;
 use super::model::{ClaimProblem, ConsoleModel, Ended, Line, Link, Session};
 use super::texts::{Lang, OUTCOMES, Texts, fill};
-use crate::protocol::console::{Outcome, QUEUE_FRAME_ENTRIES, QueueEntry};
+use crate::protocol::console::{Outcome, QueueEntry};
 use crate::protocol::{ErrorCode, MAX_MESSAGE_CHARS, Sender, valid_text};
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::html;
@@ -388,11 +388,9 @@ fn QueuePanel() -> impl IntoView {
     let model = expect_context::<ConsoleModel>();
     let t = move || model.lang.get().texts();
     let count = move || model.queue.with(Vec::len);
-    // The server sends at most the head of a long queue.
-    let shown_count = move || match count() {
-        n if n >= QUEUE_FRAME_ENTRIES => format!("{n}+"),
-        n => n.to_string(),
-    };
+    // Everyone waiting, though the server lists only the head of a long
+    // queue (and not chats kept for a colleague).
+    let shown_count = move || model.queue_total.get().to_string();
     view! {
         <section class="queue" aria-labelledby="queue-heading">
             <h2 id="queue-heading">

@@ -132,11 +132,15 @@ pub enum ConsoleServerMsg {
     },
     /// The head of the waiting queue, sorted (priority, then oldest first):
     /// at most [`QUEUE_FRAME_ENTRIES`] entries, so the frame stays small
-    /// however long the queue grows (a full list means there may be more).
-    /// Sent on connect, whenever the queue changes, and every 30 s.
+    /// however long the queue grows. Sent on connect, whenever the queue
+    /// changes, and every 30 s.
     Queue {
         /// Waiting conversations this counsellor may take.
         waiting: Vec<QueueEntry>,
+        /// How many conversations wait in all (also those not listed: past
+        /// the head, or kept for a returning person's last counsellor).
+        #[serde(default)]
+        total: u32,
     },
     /// This counsellor now has the conversation.
     Claimed {
@@ -211,6 +215,7 @@ mod tests {
             },
             ConsoleServerMsg::Queue {
                 waiting: vec![entry.clone()],
+                total: 3,
             },
             ConsoleServerMsg::Claimed { entry },
             ConsoleServerMsg::Ended {

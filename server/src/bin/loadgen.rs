@@ -361,7 +361,7 @@ async fn console(idx: usize, k: usize, mut socket: Socket, shared: Arc<Shared>) 
         tokio::select! {
             item = socket.next() => match frame(&shared, item) {
                 Err(reason) => return shared.error(format!("console: {reason}")),
-                Ok(Some(ConsoleServerMsg::Queue { waiting: w })) => {
+                Ok(Some(ConsoleServerMsg::Queue { waiting: w, .. })) => {
                     waiting = w.iter().map(|e| e.conversation).collect();
                     waiting.iter().for_each(|&id| { first_seen.entry(id).or_insert_with(Instant::now); });
                 }

@@ -48,6 +48,11 @@ impl QueueSnapshot {
         })
     }
 
+    /// How many chats were waiting.
+    pub fn total(&self) -> u32 {
+        u32::try_from(self.positions.len()).unwrap_or(u32::MAX)
+    }
+
     /// A waiting chat's place (1 = next); `None` if it was not waiting when
     /// the snapshot was taken.
     pub fn position(&self, conversation: i64) -> Option<u32> {

@@ -237,7 +237,8 @@ impl Console {
             .take(QUEUE_FRAME_ENTRIES)
             .map(|c| c.queue_entry())
             .collect();
-        send(socket, &ConsoleServerMsg::Queue { waiting }).await
+        let total = snapshot.total();
+        send(socket, &ConsoleServerMsg::Queue { waiting, total }).await
     }
 
     /// Starts relaying a conversation's events to this socket, then sends

@@ -51,7 +51,7 @@ async fn continue_with(app: &TestApp, code: &str) -> Result<(Socket, ChatState),
 /// The next queue snapshot, whatever it holds.
 async fn next_queue(console: &mut Socket) -> Vec<QueueEntry> {
     expect(console, |m: &ConsoleServerMsg| match m {
-        ConsoleServerMsg::Queue { waiting } => Some(waiting.clone()),
+        ConsoleServerMsg::Queue { waiting, .. } => Some(waiting.clone()),
         _ => None,
     })
     .await
@@ -427,8 +427,19 @@ async fn a_long_queue_is_sent_as_its_head() {
     let mut console = open_console(&app, &cookie).await;
     // (Chats made straight in the store announce nothing: the console's own
     // arrival refreshes the shared snapshot.)
-    let waiting = queue_where(&mut console, |w| w.len() >= QUEUE_FRAME_ENTRIES).await;
+    let (waiting, total) = expect(&mut console, |m: &ConsoleServerMsg| match m {
+        ConsoleServerMsg::Queue { waiting, total } if waiting.len() >= QUEUE_FRAME_ENTRIES => {
+            Some((waiting.clone(), *total))
+        }
+        _ => None,
+    })
+    .await;
     assert_eq!(waiting.len(), QUEUE_FRAME_ENTRIES);
+    assert_eq!(
+        total as usize,
+        QUEUE_FRAME_ENTRIES + 10,
+        "the total counts past the head"
+    );
     assert!(
         waiting
             .windows(2)

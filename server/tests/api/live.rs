@@ -232,7 +232,7 @@ pub async fn open_console(app: &TestApp, cookie: &str) -> Socket {
 /// that has one.
 pub async fn first_waiting(console: &mut Socket) -> i64 {
     expect(console, |m: &ConsoleServerMsg| match m {
-        ConsoleServerMsg::Queue { waiting } => waiting.first().map(|e| e.conversation),
+        ConsoleServerMsg::Queue { waiting, .. } => waiting.first().map(|e| e.conversation),
         _ => None,
     })
     .await
