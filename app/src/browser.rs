@@ -7,6 +7,33 @@ mod imp {
     use crate::i18n::Lang;
     use wasm_bindgen::JsCast;
 
+    thread_local! {
+        static CLIENT_IDS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
+
+    /// `ws(s)://<this host><path>`: the live socket on this page's origin,
+    /// encrypted when the page is.
+    pub fn socket_url(path: &str) -> Option<String> {
+        let location = web_sys::window()?.location();
+        let scheme = if location.protocol().ok()? == "https:" {
+            "wss"
+        } else {
+            "ws"
+        };
+        Some(format!("{scheme}://{}{path}", location.host().ok()?))
+    }
+
+    /// A message id unique enough within a conversation: `prefix` (whose
+    /// side), the time, a counter and noise.
+    pub fn new_client_id(prefix: char) -> String {
+        let n = CLIENT_IDS.with(|c| {
+            c.set(c.get() + 1);
+            c.get()
+        });
+        let random = (js_sys::Math::random() * 1e9) as u64;
+        format!("{prefix}{}-{n}-{random}", js_sys::Date::now() as u64)
+    }
+
     /// Sets the tab title (after a language switch).
     pub fn set_title(title: &str) {
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
@@ -101,6 +128,9 @@ mod imp {
 }
 
 pub use imp::{format_date, quick_exit, remember_lang, set_document_lang, set_title};
+// The live sockets' helpers: only the browser opens sockets.
+#[cfg(feature = "hydrate")]
+pub use imp::{new_client_id, socket_url};
 // Read by the client build only; the server takes the path from the request.
 #[allow(unused_imports)]
 pub use imp::current_path;

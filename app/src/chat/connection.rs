@@ -58,7 +58,6 @@ mod imp {
 
     thread_local! {
         static CONNECTION: RefCell<Option<Rc<RefCell<Connection>>>> = const { RefCell::new(None) };
-        static COUNTER: RefCell<u64> = const { RefCell::new(0) };
     }
 
     fn storage() -> Option<web_sys::Storage> {
@@ -96,31 +95,14 @@ mod imp {
         }
     }
 
-    fn new_client_id() -> String {
-        let n = COUNTER.with(|c| {
-            *c.borrow_mut() += 1;
-            *c.borrow()
-        });
-        let random = (js_sys::Math::random() * 1e9) as u64;
-        format!("m{}-{n}-{random}", js_sys::Date::now() as u64)
-    }
-
-    fn socket_url() -> Option<String> {
-        let location = web_sys::window()?.location();
-        let scheme = if location.protocol().ok()? == "https:" {
-            "wss"
-        } else {
-            "ws"
-        };
-        Some(format!("{scheme}://{}/ws/chat", location.host().ok()?))
-    }
-
     fn send_frame(socket: &WebSocket, msg: &ChatClientMsg) {
         let _ = socket.send_with_str(&encode(msg));
     }
 
     fn open(connection: &Rc<RefCell<Connection>>) {
-        let Some(url) = socket_url() else { return };
+        let Some(url) = crate::browser::socket_url("/ws/chat") else {
+            return;
+        };
         let Ok(socket) = WebSocket::new(&url) else {
             schedule_reconnect(connection);
             return;
@@ -412,7 +394,7 @@ mod imp {
 
     /// Sends a message: shown at once, kept on the device until stored.
     pub fn send_text(model: ChatModel, text: String) {
-        let client_id = new_client_id();
+        let client_id = crate::browser::new_client_id('m');
         let mut pending = outbox();
         pending.push(Pending {
             client_id: client_id.clone(),

@@ -52,31 +52,10 @@ struct Connection {
 
 thread_local! {
     static CONNECTION: RefCell<Option<Rc<RefCell<Connection>>>> = const { RefCell::new(None) };
-    static COUNTER: RefCell<u64> = const { RefCell::new(0) };
 }
 
 fn now() -> i64 {
     js_sys::Date::now() as i64
-}
-
-/// A client id unique enough within a conversation: time, a counter, noise.
-fn new_client_id() -> String {
-    let n = COUNTER.with(|c| {
-        *c.borrow_mut() += 1;
-        *c.borrow()
-    });
-    let random = (js_sys::Math::random() * 1e9) as u64;
-    format!("k{}-{n}-{random}", js_sys::Date::now() as u64)
-}
-
-fn socket_url() -> Option<String> {
-    let location = web_sys::window()?.location();
-    let scheme = if location.protocol().ok()? == "https:" {
-        "wss"
-    } else {
-        "ws"
-    };
-    Some(format!("{scheme}://{}/ws/console", location.host().ok()?))
 }
 
 fn current() -> Option<Rc<RefCell<Connection>>> {
@@ -150,7 +129,9 @@ fn open(connection: &Rc<RefCell<Connection>>) {
     if connection.borrow().finished {
         return;
     }
-    let Some(url) = socket_url() else { return };
+    let Some(url) = crate::browser::socket_url("/ws/console") else {
+        return;
+    };
     let Ok(socket) = WebSocket::new(&url) else {
         schedule_reconnect(connection);
         return;
@@ -346,7 +327,7 @@ pub fn claim(model: ConsoleModel, conversation: i64) {
 
 /// Sends a message: shown at once, resent after a reconnect until stored.
 pub fn send_text(model: ConsoleModel, conversation: i64, text: String) {
-    let client_id = new_client_id();
+    let client_id = crate::browser::new_client_id('k');
     model.add_pending(conversation, &client_id, &text);
     send(&ConsoleClientMsg::Send {
         conversation,
