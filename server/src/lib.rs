@@ -10,6 +10,7 @@
 //! - [`startup`]: [`startup::Application`] builds the router, binds, runs.
 //! - [`state`]: the shared [`state::AppState`].
 //! - [`db`]: the database (SQLite by default, PostgreSQL by URL) and migrations.
+//! - [`audit`]: the append-only, hash-chained audit log.
 //! - [`auth`]: counsellor accounts and sessions stored in the database.
 //! - [`chat`]: anonymous conversations: storage, relay, the visitor's socket.
 //! - [`console`]: the counsellor's live socket.
@@ -20,6 +21,7 @@
 //! - [`telemetry`]: logging that never carries identifying data.
 //! - [`shutdown`]: graceful shutdown on SIGTERM / Ctrl-C.
 
+pub mod audit;
 pub mod auth;
 pub mod chat;
 pub mod config;

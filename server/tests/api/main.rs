@@ -5,6 +5,7 @@
 mod helpers;
 mod live;
 
+mod audit;
 mod auth;
 mod chat;
 mod codes;
