@@ -1,7 +1,7 @@
 //! The audit log: append-only in the database, hash-chained so tampering is
 //! found, and never forked by concurrent writers.
 
-use crate::helpers::{Database, spawn_app};
+use crate::helpers::TestApp;
 use crate::on_both_databases;
 use server::audit::{self, Action, Actor, AuditError};
 use server::db::Backend;
@@ -13,8 +13,7 @@ on_both_databases!(
     concurrent_writers_never_fork_the_chain,
 );
 
-async fn entries_chain_and_verify(database: Database) {
-    let app = spawn_app(database).await;
+async fn entries_chain_and_verify(app: TestApp) {
     let before = audit::verify(&app.db).await.expect("verifies");
     let anna = Actor::Counsellor(1, "anna".into());
     audit::record(&app.db, &anna, Action::Login, "counsellor:1", "")
@@ -41,8 +40,7 @@ async fn entries_chain_and_verify(database: Database) {
     assert_eq!(older[0].action, "login");
 }
 
-async fn the_database_refuses_to_change_or_delete_entries(database: Database) {
-    let app = spawn_app(database).await;
+async fn the_database_refuses_to_change_or_delete_entries(app: TestApp) {
     audit::record(&app.db, &Actor::System, Action::SettingsChanged, "x", "")
         .await
         .expect("recorded");
@@ -57,8 +55,7 @@ async fn the_database_refuses_to_change_or_delete_entries(database: Database) {
 
 /// Someone with full database access removes the guard and edits rows:
 /// the chain shows where.
-async fn a_changed_or_removed_entry_is_found(database: Database) {
-    let app = spawn_app(database).await;
+async fn a_changed_or_removed_entry_is_found(app: TestApp) {
     for n in 0..4 {
         audit::record(
             &app.db,
@@ -106,8 +103,7 @@ async fn a_changed_or_removed_entry_is_found(database: Database) {
     assert_eq!(audit::verify(&app.db).await, Err(AuditError::Broken(third)));
 }
 
-async fn concurrent_writers_never_fork_the_chain(database: Database) {
-    let app = spawn_app(database).await;
+async fn concurrent_writers_never_fork_the_chain(app: TestApp) {
     let before = audit::verify(&app.db).await.expect("verifies");
     let writers: Vec<_> = (0..16)
         .map(|n| {
