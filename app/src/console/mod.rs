@@ -15,10 +15,13 @@
 //! - `api` (browser): log in, who am I, log out.
 //! - `connection` (browser): the socket, reconnects, keep-alive.
 //! - `view` (browser): the components.
+//! - `alerts` (browser): the optional chime and the keyboard shortcuts.
 
 pub mod model;
 pub mod texts;
 
+#[cfg(feature = "console")]
+mod alerts;
 #[cfg(feature = "console")]
 mod api;
 #[cfg(feature = "console")]

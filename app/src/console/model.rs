@@ -241,6 +241,9 @@ pub struct ConsoleModel {
     pub now: RwSignal<i64>,
     /// The console's language.
     pub lang: RwSignal<Lang>,
+    /// Counts what should make a sound: a person's new message, a new chat
+    /// in the queue. Only its changes matter (see `view::alerts`).
+    pub arrivals: RwSignal<u32>,
     /// Queue entries already announced (re-announced if they leave and
     /// come back).
     announced: StoredValue<HashSet<i64>>,
@@ -261,6 +264,7 @@ impl ConsoleModel {
             announcement: RwSignal::new(String::new()),
             now: RwSignal::new(now),
             lang: RwSignal::new(lang),
+            arrivals: RwSignal::new(0),
             announced: StoredValue::new(HashSet::new()),
         }
     }
@@ -361,6 +365,9 @@ impl ConsoleModel {
                         .filter(|e| !seen.contains(&e.conversation))
                         .collect()
                 });
+                if !fresh.is_empty() {
+                    self.arrivals.update(|n| *n = n.wrapping_add(1));
+                }
                 match fresh.as_slice() {
                     [] => {}
                     [one] => self.announce(fill(t.announce_new_chat, "who", &t.who(one))),
@@ -414,6 +421,7 @@ impl ConsoleModel {
                         fill(t.announce_message_elsewhere, "name", &name)
                     };
                     self.announce(line);
+                    self.arrivals.update(|n| *n = n.wrapping_add(1));
                 }
                 FollowUp::Nothing
             }
@@ -682,6 +690,29 @@ impl ConsoleModel {
             .or(chats.first())
             .map(|c| c.id);
         self.active.set(next);
+    }
+
+    /// The chat `step` places after (or, negative, before) the one on
+    /// screen, wrapping around: the keyboard's way between chats. With no
+    /// chat on screen, the first (or last) one.
+    pub fn neighbour_chat(&self, step: i32) -> Option<i64> {
+        let active = self.active.get_untracked();
+        self.chats.with_untracked(|chats| {
+            let count = i64::try_from(chats.len()).ok().filter(|n| *n > 0)?;
+            let index = match active.and_then(|id| chats.iter().position(|c| c.id == id)) {
+                Some(at) => (at as i64 + i64::from(step)).rem_euclid(count),
+                None if step < 0 => count - 1,
+                None => 0,
+            };
+            chats.get(usize::try_from(index).ok()?).map(|c| c.id)
+        })
+    }
+
+    /// The `n`th chat (1-based, as the tabs show them), if there is one.
+    pub fn nth_chat(&self, n: usize) -> Option<i64> {
+        let index = n.checked_sub(1)?;
+        self.chats
+            .with_untracked(|chats| chats.get(index).map(|c| c.id))
     }
 
     /// Unread messages over all chats (for the tab title).
@@ -1226,6 +1257,55 @@ mod tests {
             );
             assert!(model.chats.get_untracked().is_empty());
             assert_eq!(model.active.get_untracked(), None);
+        });
+    }
+
+    #[test]
+    fn the_keyboard_moves_between_chats_and_wraps_around() {
+        Owner::new().with(|| {
+            let model = ConsoleModel::new(Lang::Da, NOW);
+            model.apply(welcome(vec![]), NOW);
+            assert_eq!(model.neighbour_chat(1), None);
+            assert_eq!(model.nth_chat(1), None);
+            for id in [4, 7, 9] {
+                claimed(&model, id);
+            }
+            model.active.set(Some(7));
+            assert_eq!(model.neighbour_chat(1), Some(9));
+            assert_eq!(model.neighbour_chat(-1), Some(4));
+            model.active.set(Some(9));
+            assert_eq!(model.neighbour_chat(1), Some(4));
+            model.active.set(None);
+            assert_eq!(model.neighbour_chat(1), Some(4));
+            assert_eq!(model.neighbour_chat(-1), Some(9));
+            assert_eq!(model.nth_chat(2), Some(7));
+            assert_eq!(model.nth_chat(0), None);
+            assert_eq!(model.nth_chat(4), None);
+        });
+    }
+
+    #[test]
+    fn new_chats_and_the_persons_messages_ring_but_own_ones_do_not() {
+        Owner::new().with(|| {
+            let model = ConsoleModel::new(Lang::Da, NOW);
+            model.apply(welcome(vec![]), NOW);
+            let queue = |ids: Vec<i64>| ConsoleServerMsg::Queue {
+                waiting: ids.into_iter().map(entry).collect(),
+                total: 0,
+            };
+            model.apply(queue(vec![1]), NOW);
+            assert_eq!(model.arrivals.get_untracked(), 1);
+            // The same queue again is no news.
+            model.apply(queue(vec![1]), NOW);
+            assert_eq!(model.arrivals.get_untracked(), 1);
+            claimed(&model, 1);
+            model.apply(message(1, 1, "c-1", Sender::Counsellor), NOW);
+            assert_eq!(model.arrivals.get_untracked(), 1);
+            model.apply(message(1, 2, "v-1", Sender::Visitor), NOW);
+            assert_eq!(model.arrivals.get_untracked(), 2);
+            // A replayed message is not new.
+            model.apply(message(1, 2, "v-1", Sender::Visitor), NOW);
+            assert_eq!(model.arrivals.get_untracked(), 2);
         });
     }
 

@@ -131,6 +131,18 @@ pub struct Texts {
     pub chats_heading: &'static str,
     /// No open chats.
     pub no_chats: &'static str,
+    /// The chime checkbox.
+    pub sound: &'static str,
+    /// The shortcut list's summary.
+    pub shortcuts: &'static str,
+    /// What Alt+↓/↑ does.
+    pub shortcut_next: &'static str,
+    /// What Alt+1…9 does.
+    pub shortcut_nth: &'static str,
+    /// What Alt+Q does.
+    pub shortcut_queue: &'static str,
+    /// What Enter and Shift+Enter do in the reply field.
+    pub shortcut_send: &'static str,
     /// A chat whose details this page does not know (reopened after a
     /// reload): `{n}` is its number.
     pub conversation_n: &'static str,
@@ -275,6 +287,12 @@ pub static DA: Texts = Texts {
     ],
     chats_heading: "Mine samtaler",
     no_chats: "Ingen åbne samtaler. Tag en fra køen.",
+    sound: "Lyd ved nye beskeder og nye samtaler i køen",
+    shortcuts: "Tastaturgenveje",
+    shortcut_next: "næste / forrige samtale",
+    shortcut_nth: "samtale nummer 1–9",
+    shortcut_queue: "gå til køen",
+    shortcut_send: "send (Shift+Enter giver ny linje)",
     conversation_n: "Samtale {n}",
     unread: "{n} ulæste",
     ended_badge: "slut",
@@ -378,6 +396,12 @@ pub static EN: Texts = Texts {
     ],
     chats_heading: "My chats",
     no_chats: "No open chats. Take one from the queue.",
+    sound: "Sound for new messages and new chats in the queue",
+    shortcuts: "Keyboard shortcuts",
+    shortcut_next: "next / previous chat",
+    shortcut_nth: "chat number 1–9",
+    shortcut_queue: "go to the queue",
+    shortcut_send: "send (Shift+Enter for a new line)",
     conversation_n: "Chat {n}",
     unread: "{n} unread",
     ended_badge: "ended",

@@ -3,6 +3,7 @@
 //! one on screen at a time, each with its messages, composer and end
 //! actions). Views read the [`ConsoleModel`] and act through `connection`.
 
+use super::alerts::{self, Sound};
 use super::api::{self, LoginError};
 use super::connection;
 use super::model::{ClaimProblem, ConsoleModel, Ended, Line, Link, Session};
@@ -125,6 +126,10 @@ pub fn Console() -> impl IntoView {
     // Listens for the page's whole life.
     on_visibility.forget();
     let _clock = set_interval_with_handle(move || model.now.set(now()), CLOCK_EVERY);
+    let sound = Sound::load();
+    provide_context(sound);
+    alerts::ring_on_arrivals(model, sound);
+    alerts::listen_for_shortcuts(model);
     check_session(model);
 
     let service = service_name();
@@ -365,6 +370,42 @@ fn Workspace() -> impl IntoView {
         <div class="workspace">
             <QueuePanel />
             <ChatsPanel />
+        </div>
+        <Attention />
+    }
+    .into_any()
+}
+
+/// The chime switch and the list of keyboard shortcuts, below the work.
+#[component]
+fn Attention() -> impl IntoView {
+    let model = expect_context::<ConsoleModel>();
+    let sound = expect_context::<Sound>();
+    let t = move || model.lang.get().texts();
+    view! {
+        <div class="attention">
+            <label class="check">
+                <input
+                    type="checkbox"
+                    prop:checked=move || sound.0.get()
+                    on:change=move |ev| sound.set(event_target_checked(&ev))
+                />
+                " "
+                {move || t().sound}
+            </label>
+            <details class="shortcuts">
+                <summary>{move || t().shortcuts}</summary>
+                <dl>
+                    <dt><kbd>"Alt"</kbd>"+"<kbd>"↓"</kbd>" / "<kbd>"↑"</kbd></dt>
+                    <dd>{move || t().shortcut_next}</dd>
+                    <dt><kbd>"Alt"</kbd>"+"<kbd>"1"</kbd>"…"<kbd>"9"</kbd></dt>
+                    <dd>{move || t().shortcut_nth}</dd>
+                    <dt><kbd>"Alt"</kbd>"+"<kbd>"Q"</kbd></dt>
+                    <dd>{move || t().shortcut_queue}</dd>
+                    <dt><kbd>"Enter"</kbd></dt>
+                    <dd>{move || t().shortcut_send}</dd>
+                </dl>
+            </details>
         </div>
     }
     .into_any()
