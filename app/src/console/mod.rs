@@ -15,6 +15,10 @@
 //! - `api` (browser): log in, who am I, log out.
 //! - `connection` (browser): the socket, reconnects, keep-alive.
 //! - `view` (browser): the components.
+//! - `team` (browser): the page navigation and the coordinators' team page
+//!   (accounts, one-time codes, the audit log).
+//! - `security` (browser): own password, second factor, and choosing a
+//!   password with a one-time code.
 
 pub mod model;
 pub mod texts;
@@ -23,6 +27,10 @@ pub mod texts;
 mod api;
 #[cfg(feature = "console")]
 mod connection;
+#[cfg(feature = "console")]
+mod security;
+#[cfg(feature = "console")]
+mod team;
 #[cfg(feature = "console")]
 mod view;
 
