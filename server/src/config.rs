@@ -362,6 +362,34 @@ mod tests {
     }
 
     #[test]
+    fn session_timeouts_and_the_totp_key_are_configurable_and_checked() {
+        let defaults = load(&[]).expect("defaults");
+        assert_eq!(defaults.session_idle_secs, 3600);
+        assert_eq!(defaults.session_max_secs, 12 * 3600);
+        assert!(defaults.totp_key.is_none());
+        let key = "ab".repeat(32);
+        let settings = load(&[
+            ("FRONT_DOOR_SESSION_IDLE_SECS", "900"),
+            ("FRONT_DOOR_SESSION_MAX_SECS", " 28800 "),
+            ("FRONT_DOOR_TOTP_KEY", &key),
+        ])
+        .expect("valid");
+        assert_eq!(settings.session_idle_secs, 900);
+        assert_eq!(settings.session_max_secs, 28800);
+        assert_eq!(settings.totp_key.as_deref(), Some(key.as_str()));
+        let cases: &[(&str, &str)] = &[
+            ("FRONT_DOOR_SESSION_IDLE_SECS", "-5"),
+            ("FRONT_DOOR_SESSION_MAX_SECS", "forever"),
+            ("FRONT_DOOR_TOTP_KEY", "not-a-secret-key"),
+        ];
+        for (name, value) in cases {
+            let error = load(&[(name, value)]).expect_err(name).to_string();
+            assert!(error.contains(name), "{error}");
+            assert!(!error.contains(value), "echoed the value: {error}");
+        }
+    }
+
+    #[test]
     fn a_configuration_file_sets_the_service_texts() {
         let dir = std::env::temp_dir().join(format!("front-door-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
