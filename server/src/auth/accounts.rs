@@ -166,11 +166,14 @@ fn code_hash(typed: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_uppercase())
         .collect();
+    use std::fmt::Write;
     digest::digest(&digest::SHA256, canonical.as_bytes())
         .as_ref()
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+        .fold(String::with_capacity(64), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
 }
 
 /// Opens an account without a password and returns the one-time code its

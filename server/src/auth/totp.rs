@@ -242,7 +242,11 @@ impl TotpKey {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 let mut bytes = [0u8; 32];
                 rng.fill(&mut bytes).map_err(|_| TotpKeyError::Random)?;
-                let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+                let hex = bytes.iter().fold(String::with_capacity(64), |mut out, b| {
+                    use std::fmt::Write;
+                    let _ = write!(out, "{b:02x}");
+                    out
+                });
                 write_private(&path, &hex).map_err(file_error)?;
                 tracing::info!(path = %path.display(), "created a new TOTP key");
                 Ok(TotpKey::from_bytes(&bytes))

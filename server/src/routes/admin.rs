@@ -24,8 +24,10 @@ use crate::audit::{self, Action, AuditError};
 use crate::auth::AuthSettings;
 use crate::auth::accounts::{self, AccountSummary};
 use crate::auth::counsellors::{CounsellorId, Role};
-use crate::auth::session::CurrentCounsellor;
-use crate::routes::auth::{account_error, actor, announce_ended, audit, parse_body, refuse};
+use crate::auth::session::{AuthRejection, CurrentCounsellor};
+use crate::routes::auth::{
+    account_error, actor, announce_ended, audit, bad_body, parse_body, refuse,
+};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Extension, Path, Query, State};
@@ -59,10 +61,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The logged-in coordinator, or the refusal.
-fn coordinator(counsellor: CurrentCounsellor) -> Result<CurrentCounsellor, Response> {
-    counsellor
-        .require_coordinator()
-        .map_err(IntoResponse::into_response)?;
+fn coordinator(counsellor: CurrentCounsellor) -> Result<CurrentCounsellor, AuthRejection> {
+    counsellor.require_coordinator()?;
     Ok(counsellor)
 }
 
@@ -87,7 +87,7 @@ async fn answer(state: &AppState, id: CounsellorId) -> Response {
 /// `GET /api/admin/counsellors`.
 async fn list(State(state): State<AppState>, counsellor: CurrentCounsellor) -> Response {
     if let Err(refused) = coordinator(counsellor) {
-        return refused;
+        return refused.into_response();
     }
     match accounts::summaries(&state.db).await {
         Ok(all) => Json::<Vec<AccountSummary>>(all).into_response(),
@@ -129,11 +129,11 @@ async fn create(
 ) -> Response {
     let me = match coordinator(counsellor) {
         Ok(me) => me,
-        Err(refused) => return refused,
+        Err(refused) => return refused.into_response(),
     };
     let request: CreateRequest = match parse_body(&body) {
         Ok(request) => request,
-        Err(response) => return response,
+        Err(bad) => return bad_body(bad),
     };
     let new = match accounts::parse_new(&request.login, &request.first_name, request.role.into()) {
         Ok(new) => new,
@@ -179,7 +179,7 @@ async fn deactivate(
 ) -> Response {
     let me = match coordinator(counsellor) {
         Ok(me) => me,
-        Err(refused) => return refused,
+        Err(refused) => return refused.into_response(),
     };
     let id = CounsellorId(id);
     if me.counsellor().id == id {
@@ -212,7 +212,7 @@ async fn reactivate(
 ) -> Response {
     let me = match coordinator(counsellor) {
         Ok(me) => me,
-        Err(refused) => return refused,
+        Err(refused) => return refused.into_response(),
     };
     let id = CounsellorId(id);
     if let Err(error) = accounts::set_active(&state.db, id, true).await {
@@ -245,11 +245,11 @@ async fn change_role(
 ) -> Response {
     let me = match coordinator(counsellor) {
         Ok(me) => me,
-        Err(refused) => return refused,
+        Err(refused) => return refused.into_response(),
     };
     let request: RoleRequest = match parse_body(&body) {
         Ok(request) => request,
-        Err(response) => return response,
+        Err(bad) => return bad_body(bad),
     };
     let id = CounsellorId(id);
     let role = Role::from(request.role);
@@ -281,7 +281,7 @@ async fn reset_password(
 ) -> Response {
     let me = match coordinator(counsellor) {
         Ok(me) => me,
-        Err(refused) => return refused,
+        Err(refused) => return refused.into_response(),
     };
     let id = CounsellorId(id);
     let code = match accounts::issue_reset_code(&state.db, &auth.rng, id).await {
@@ -313,7 +313,7 @@ async fn disable_totp(
 ) -> Response {
     let me = match coordinator(counsellor) {
         Ok(me) => me,
-        Err(refused) => return refused,
+        Err(refused) => return refused.into_response(),
     };
     let id = CounsellorId(id);
     match accounts::disable_totp(&state.db, id).await {
@@ -347,7 +347,7 @@ async fn audit_log(
 ) -> Response {
     let me = match coordinator(counsellor) {
         Ok(me) => me,
-        Err(refused) => return refused,
+        Err(refused) => return refused.into_response(),
     };
     let Ok(Query(query)) = query else {
         return refuse(
@@ -373,9 +373,11 @@ async fn audit_log(
     }
     match audit::list(&state.db, query.before, AUDIT_PAGE).await {
         Ok(entries) => {
-            let next_before = (entries.len() == AUDIT_PAGE as usize)
-                .then(|| entries.last().map(|e| e.id))
-                .flatten();
+            let next_before = if entries.len() == AUDIT_PAGE as usize {
+                entries.last().map(|e| e.id)
+            } else {
+                None
+            };
             Json(serde_json::json!({ "entries": entries, "next_before": next_before }))
                 .into_response()
         }
@@ -386,7 +388,7 @@ async fn audit_log(
 /// `GET /api/admin/audit/verify`: walks the whole hash chain.
 async fn audit_verify(State(state): State<AppState>, counsellor: CurrentCounsellor) -> Response {
     if let Err(refused) = coordinator(counsellor) {
-        return refused;
+        return refused.into_response();
     }
     match audit::verify(&state.db).await {
         Ok(entries) => Json(serde_json::json!({ "ok": true, "entries": entries })).into_response(),

@@ -302,15 +302,21 @@ pub(crate) fn account_error(error_: AccountError) -> Response {
     }
 }
 
-/// A JSON body of type `T`, or the 400 answer for it.
-pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, Response> {
-    serde_json::from_slice(body).map_err(|e| {
-        refuse(
-            StatusCode::BAD_REQUEST,
-            "bad_request",
-            format!("the request body is not valid: {e}"),
-        )
-    })
+/// Why a JSON body could not be read, for [`bad_body`].
+pub(crate) struct BadBody(String);
+
+/// A JSON body of type `T`, or why not.
+pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, BadBody> {
+    serde_json::from_slice(body).map_err(|e| BadBody(e.to_string()))
+}
+
+/// The 400 answer to a body that is not the expected JSON.
+pub(crate) fn bad_body(BadBody(why): BadBody) -> Response {
+    refuse(
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+        format!("the request body is not valid: {why}"),
+    )
 }
 
 #[derive(Deserialize)]
@@ -331,7 +337,7 @@ async fn set_password_with_code(
 ) -> Response {
     let request: CodeRequest = match parse_body(&body) {
         Ok(request) => request,
-        Err(response) => return response,
+        Err(bad) => return bad_body(bad),
     };
     let attempt = match limiter.attempt(&request.login, client) {
         Ok(attempt) => attempt,
@@ -391,7 +397,7 @@ async fn change_password(
 ) -> Response {
     let request: ChangeRequest = match parse_body(&body) {
         Ok(request) => request,
-        Err(response) => return response,
+        Err(bad) => return bad_body(bad),
     };
     let me = counsellor.counsellor();
     if let Err(error_) = accounts::change_password(
@@ -473,7 +479,7 @@ async fn totp_confirm(
 ) -> Response {
     let request: TotpCode = match parse_body(&body) {
         Ok(request) => request,
-        Err(response) => return response,
+        Err(bad) => return bad_body(bad),
     };
     let me = counsellor.counsellor();
     match accounts::confirm_totp(&state.db, &auth.totp_key, me.id, &request.code).await {
@@ -497,7 +503,7 @@ async fn totp_disable(
 ) -> Response {
     let request: TotpCode = match parse_body(&body) {
         Ok(request) => request,
-        Err(response) => return response,
+        Err(bad) => return bad_body(bad),
     };
     let me = counsellor.counsellor();
     match accounts::check_totp(&state.db, &auth.totp_key, me.id, &request.code).await {
