@@ -14,6 +14,9 @@
 //! | `FRONT_DOOR_RETENTION_DAYS` | `retention_days` | `30` |
 //! | `FRONT_DOOR_CODE_KEY` | `code_key` | a key created in `<data_dir>/code.key` |
 //! | `FRONT_DOOR_SERVICE_NAME` | `service.name` | `Snak Om Det` |
+//! | `FRONT_DOOR_TOTP_KEY` | `totp_key` | a key created in `<data_dir>/totp.key` |
+//! | `FRONT_DOOR_SESSION_IDLE_SECS` | `session_idle_secs` | `3600` (1 hour without a request) |
+//! | `FRONT_DOOR_SESSION_MAX_SECS` | `session_max_secs` | `43200` (12 hours after login) |
 //!
 //! The service's texts and helplines are set in the file's `[service]` table
 //! (see `config/front-door.example.toml`).
@@ -53,6 +56,14 @@ pub struct Settings {
     pub opening_hours: crate::hours::OpeningHoursConfig,
     /// The service's own name, texts and helplines.
     pub service: ServiceInfo,
+    /// The secret (64 hex characters) that encrypts counsellors' TOTP
+    /// secrets (AES-256-GCM). When unset, a key is created in
+    /// `data_dir/totp.key` on first start; several nodes must share one.
+    pub totp_key: Option<String>,
+    /// A counsellor is logged out after this many seconds without a request.
+    pub session_idle_secs: u64,
+    /// A login ends this many seconds after it began, however active.
+    pub session_max_secs: u64,
 }
 
 impl Default for Settings {
@@ -68,6 +79,9 @@ impl Default for Settings {
             code_key: None,
             opening_hours: crate::hours::OpeningHoursConfig::default(),
             service: ServiceInfo::default(),
+            totp_key: None,
+            session_idle_secs: 3600,
+            session_max_secs: 12 * 3600,
         }
     }
 }
@@ -164,6 +178,31 @@ impl Settings {
         if let Some(key) = var("FRONT_DOOR_CODE_KEY") {
             settings.code_key = Some(key.trim().to_owned());
         }
+        if let Some(key) = var("FRONT_DOOR_TOTP_KEY") {
+            settings.totp_key = Some(key.trim().to_owned());
+        }
+        for (name, field) in [
+            (
+                "FRONT_DOOR_SESSION_IDLE_SECS",
+                &mut settings.session_idle_secs,
+            ),
+            (
+                "FRONT_DOOR_SESSION_MAX_SECS",
+                &mut settings.session_max_secs,
+            ),
+        ] {
+            if let Some(secs) = var(name) {
+                *field = secs
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=7 * 24 * 3600).contains(n))
+                    .ok_or_else(|| ConfigError::InvalidVariable {
+                        name,
+                        reason: "expected a whole number of seconds from 1 to 604800".to_owned(),
+                    })?;
+            }
+        }
         if let Some(name) = var("FRONT_DOOR_SERVICE_NAME") {
             settings.service.name = name.trim().to_owned();
         }
@@ -207,6 +246,20 @@ impl Settings {
             return Err(ConfigError::InvalidVariable {
                 name: "FRONT_DOOR_CODE_KEY",
                 reason: "expected 64 hexadecimal characters (32 random bytes)".to_owned(),
+            });
+        }
+        if let Some(key) = &self.totp_key
+            && crate::auth::totp::TotpKey::from_hex(key).is_err()
+        {
+            return Err(ConfigError::InvalidVariable {
+                name: "FRONT_DOOR_TOTP_KEY",
+                reason: "expected 64 hexadecimal characters (32 random bytes)".to_owned(),
+            });
+        }
+        if self.session_idle_secs == 0 || self.session_max_secs == 0 {
+            return Err(ConfigError::InvalidVariable {
+                name: "session_idle_secs/session_max_secs",
+                reason: "session timeouts must be at least one second".to_owned(),
             });
         }
         if let Some(url) = &self.database_url
@@ -300,6 +353,34 @@ mod tests {
             ("FRONT_DOOR_HTTPS", "maybe"),
             ("FRONT_DOOR_DB_MAX_CONNECTIONS", "-7"),
             ("DATABASE_URL", "mysql://secret@db"),
+        ];
+        for (name, value) in cases {
+            let error = load(&[(name, value)]).expect_err(name).to_string();
+            assert!(error.contains(name), "{error}");
+            assert!(!error.contains(value), "echoed the value: {error}");
+        }
+    }
+
+    #[test]
+    fn session_timeouts_and_the_totp_key_are_configurable_and_checked() {
+        let defaults = load(&[]).expect("defaults");
+        assert_eq!(defaults.session_idle_secs, 3600);
+        assert_eq!(defaults.session_max_secs, 12 * 3600);
+        assert!(defaults.totp_key.is_none());
+        let key = "ab".repeat(32);
+        let settings = load(&[
+            ("FRONT_DOOR_SESSION_IDLE_SECS", "900"),
+            ("FRONT_DOOR_SESSION_MAX_SECS", " 28800 "),
+            ("FRONT_DOOR_TOTP_KEY", &key),
+        ])
+        .expect("valid");
+        assert_eq!(settings.session_idle_secs, 900);
+        assert_eq!(settings.session_max_secs, 28800);
+        assert_eq!(settings.totp_key.as_deref(), Some(key.as_str()));
+        let cases: &[(&str, &str)] = &[
+            ("FRONT_DOOR_SESSION_IDLE_SECS", "-5"),
+            ("FRONT_DOOR_SESSION_MAX_SECS", "forever"),
+            ("FRONT_DOOR_TOTP_KEY", "not-a-secret-key"),
         ];
         for (name, value) in cases {
             let error = load(&[(name, value)]).expect_err(name).to_string();

@@ -2,7 +2,7 @@
 //! listener and graceful shutdown. Tests build the same [`Application`] on
 //! port 0.
 
-use crate::auth::{DbSessionStore, session_layer};
+use crate::auth::{AuthSettings, DbSessionStore, session_layer_for};
 use crate::chat::ChatService;
 use crate::chat::code::{CodeKey, CodeKeyError};
 use crate::chat::hub::Hub;
@@ -55,6 +55,9 @@ pub enum StartupError {
     /// The resume-code key is unusable or cannot be created.
     #[error(transparent)]
     CodeKey(#[from] CodeKeyError),
+    /// The TOTP key is unusable or cannot be created.
+    #[error(transparent)]
+    TotpKey(#[from] crate::auth::totp::TotpKeyError),
     /// The data folder could not be created.
     #[error("cannot create the data folder {path}: {source}")]
     DataDir {
@@ -140,8 +143,9 @@ impl Application {
                 state.chat.hub.clone(),
             )),
         ];
-        let router =
-            router(state.clone(), &settings, hashed).layer(session_layer(sessions, settings.https));
+        let auth = Arc::new(AuthSettings::from_settings(&settings)?);
+        let router = router(state.clone(), &settings, hashed, auth)
+            .layer(session_layer_for(sessions, &settings));
 
         tracing::info!(
             %addr,
@@ -214,7 +218,7 @@ impl Application {
 
 /// Every route of the front door, with its layers (sessions are added by
 /// [`Application::build`]).
-fn router(state: AppState, settings: &Settings, hashed: bool) -> Router {
+fn router(state: AppState, settings: &Settings, hashed: bool, auth: Arc<AuthSettings>) -> Router {
     let routes = generate_route_list(App);
     let service = state.service.clone();
     let hours = state.chat.hours.clone();
@@ -231,7 +235,7 @@ fn router(state: AppState, settings: &Settings, hashed: bool) -> Router {
         .route("/ws/chat", get(ws::chat))
         .route("/ws/console", get(ws::console))
         .route("/console", get(crate::routes::console_page::console_page))
-        .merge(crate::routes::auth::router(settings.https))
+        .merge(crate::routes::auth::router(settings.https, auth))
         .nest(
             &format!("/{}", state.leptos_options.site_pkg_dir),
             pkg_router(&settings.site_root, hashed),

@@ -16,6 +16,10 @@
 //! - `connection` (browser): the socket, reconnects, keep-alive.
 //! - `view` (browser): the components.
 //! - `alerts` (browser): the optional chime and the keyboard shortcuts.
+//! - `team` (browser): the page navigation and the coordinators' team page
+//!   (accounts, one-time codes, the audit log).
+//! - `security` (browser): own password, second factor, and choosing a
+//!   password with a one-time code.
 
 pub mod model;
 pub mod texts;
@@ -26,6 +30,10 @@ mod alerts;
 mod api;
 #[cfg(feature = "console")]
 mod connection;
+#[cfg(feature = "console")]
+mod security;
+#[cfg(feature = "console")]
+mod team;
 #[cfg(feature = "console")]
 mod view;
 

@@ -668,3 +668,588 @@ mod tests {
         assert_eq!(Lang::from_code("fr"), Lang::Da);
     }
 }
+
+/// The texts of the team page (coordinators), the security page (own
+/// password and second factor) and the login form's extra steps, in one
+/// language. Apart from [`Texts`] so these pages' words stay together.
+#[derive(Debug)]
+pub struct TeamTexts {
+    /// Navigation: the chats (the workspace).
+    pub nav_chats: &'static str,
+    /// Navigation: the own security page.
+    pub nav_security: &'static str,
+    /// Navigation: the team page (coordinators).
+    pub nav_team: &'static str,
+    /// The navigation's accessible name.
+    pub nav_label: &'static str,
+    /// Heading of the team page.
+    pub team_heading: &'static str,
+    /// Heading of the list of accounts.
+    pub accounts_heading: &'static str,
+    /// Column: login name.
+    pub col_login: &'static str,
+    /// Column: first name.
+    pub col_first_name: &'static str,
+    /// Column: role.
+    pub col_role: &'static str,
+    /// Column: state.
+    pub col_state: &'static str,
+    /// Column: second factor.
+    pub col_totp: &'static str,
+    /// Column: created.
+    pub col_created: &'static str,
+    /// Column: actions.
+    pub col_actions: &'static str,
+    /// Role: counsellor.
+    pub role_counsellor: &'static str,
+    /// Role: coordinator.
+    pub role_coordinator: &'static str,
+    /// State: active.
+    pub active: &'static str,
+    /// State: deactivated.
+    pub inactive: &'static str,
+    /// State: waiting for the owner to set a password.
+    pub awaiting_password: &'static str,
+    /// Second factor on.
+    pub totp_on: &'static str,
+    /// Second factor off.
+    pub totp_off: &'static str,
+    /// Deactivates an account.
+    pub deactivate: &'static str,
+    /// Reactivates an account.
+    pub reactivate: &'static str,
+    /// Makes an account a coordinator.
+    pub make_coordinator: &'static str,
+    /// Makes an account a counsellor.
+    pub make_counsellor: &'static str,
+    /// Issues a new one-time password code.
+    pub reset_password: &'static str,
+    /// Turns someone's second factor off (lost phone).
+    pub turn_totp_off: &'static str,
+    /// Marks the coordinator's own row.
+    pub you: &'static str,
+    /// Heading of the new-account form.
+    pub create_heading: &'static str,
+    /// Creates the account.
+    pub create: &'static str,
+    /// The one-time code's heading: `{login}`.
+    pub code_for: &'static str,
+    /// The warning that the code is shown only once.
+    pub code_once: &'static str,
+    /// When the code stops working: `{time}`.
+    pub code_expires: &'static str,
+    /// Copies the code.
+    pub copy: &'static str,
+    /// The code was copied.
+    pub copied: &'static str,
+    /// Hides the code for good.
+    pub code_done: &'static str,
+    /// Confirms deactivating: `{name}`.
+    pub confirm_deactivate: &'static str,
+    /// Confirms a password reset: `{name}`.
+    pub confirm_reset: &'static str,
+    /// Confirms an action.
+    pub confirm: &'static str,
+    /// Cancels an action.
+    pub cancel: &'static str,
+    /// Announced after a change.
+    pub saved: &'static str,
+    /// Heading of the audit log.
+    pub audit_heading: &'static str,
+    /// Under the heading.
+    pub audit_intro: &'static str,
+    /// Column: when.
+    pub col_when: &'static str,
+    /// Column: who.
+    pub col_who: &'static str,
+    /// Column: what.
+    pub col_what: &'static str,
+    /// Column: about.
+    pub col_subject: &'static str,
+    /// Column: detail.
+    pub col_detail: &'static str,
+    /// Loads older entries.
+    pub older: &'static str,
+    /// Shows the log (reading it is recorded).
+    pub show_log: &'static str,
+    /// Verifies the chain.
+    pub verify: &'static str,
+    /// The chain is intact: `{n}` entries.
+    pub verify_ok: &'static str,
+    /// The chain is broken at `{n}`.
+    pub verify_broken: &'static str,
+    /// Heading of the security page.
+    pub security_heading: &'static str,
+    /// Heading of the password change.
+    pub password_heading: &'static str,
+    /// Current password field.
+    pub current_password: &'static str,
+    /// New password field.
+    pub new_password: &'static str,
+    /// The password rules.
+    pub password_rules: &'static str,
+    /// Saves the new password.
+    pub change_password: &'static str,
+    /// The password was changed.
+    pub password_changed: &'static str,
+    /// Heading of the second factor section.
+    pub totp_heading: &'static str,
+    /// What the second factor is.
+    pub totp_intro: &'static str,
+    /// The second factor is on for you.
+    pub totp_is_on: &'static str,
+    /// Starts enrolment.
+    pub totp_start: &'static str,
+    /// Enrolment step: add this secret to the app.
+    pub totp_add_secret: &'static str,
+    /// Label of the secret.
+    pub totp_secret: &'static str,
+    /// Label of the link for apps that take one.
+    pub totp_uri: &'static str,
+    /// Code field.
+    pub totp_code: &'static str,
+    /// Turns the second factor on.
+    pub totp_confirm: &'static str,
+    /// Turns the own second factor off.
+    pub totp_disable: &'static str,
+    /// The second factor is now on.
+    pub totp_enabled: &'static str,
+    /// The second factor is now off.
+    pub totp_disabled: &'static str,
+    /// Login form: the code field's hint.
+    pub totp_needed: &'static str,
+    /// Login form: opens the set-password form.
+    pub have_code: &'static str,
+    /// Heading of the set-password form.
+    pub set_password_heading: &'static str,
+    /// Under the heading.
+    pub set_password_intro: &'static str,
+    /// One-time code field.
+    pub one_time_code: &'static str,
+    /// Saves the password.
+    pub set_password: &'static str,
+    /// The password is set: log in.
+    pub password_set: &'static str,
+    /// Back to the login form.
+    pub back_to_login: &'static str,
+    /// Too many attempts: `{m}` minutes to wait.
+    pub too_many_minutes: &'static str,
+    /// Errors by the server's code; see [`TeamTexts::error`].
+    pub errors: TeamErrors,
+}
+
+/// Texts for the server's error codes.
+#[derive(Debug)]
+pub struct TeamErrors {
+    /// `weak_password`.
+    pub weak_password: &'static str,
+    /// `invalid_code`.
+    pub invalid_code: &'static str,
+    /// `wrong_password`.
+    pub wrong_password: &'static str,
+    /// `invalid_totp`.
+    pub invalid_totp: &'static str,
+    /// `invalid_login`.
+    pub invalid_login: &'static str,
+    /// `invalid_first_name`.
+    pub invalid_first_name: &'static str,
+    /// `duplicate_login`.
+    pub duplicate_login: &'static str,
+    /// `last_coordinator`.
+    pub last_coordinator: &'static str,
+    /// `not_yourself`.
+    pub not_yourself: &'static str,
+    /// `forbidden`.
+    pub forbidden: &'static str,
+    /// `not_logged_in`.
+    pub not_logged_in: &'static str,
+    /// Anything else.
+    pub other: &'static str,
+}
+
+/// The server's error codes the team and security pages can show.
+pub const TEAM_ERROR_CODES: [&str; 11] = [
+    "weak_password",
+    "invalid_code",
+    "wrong_password",
+    "invalid_totp",
+    "invalid_login",
+    "invalid_first_name",
+    "duplicate_login",
+    "last_coordinator",
+    "not_yourself",
+    "forbidden",
+    "not_logged_in",
+];
+
+impl TeamTexts {
+    /// The text for a server error code (`too_many_attempts` is filled in
+    /// by the caller, who knows the wait).
+    pub fn error(&self, code: &str) -> &'static str {
+        let e = &self.errors;
+        match code {
+            "weak_password" => e.weak_password,
+            "invalid_code" => e.invalid_code,
+            "wrong_password" => e.wrong_password,
+            "invalid_totp" => e.invalid_totp,
+            "invalid_login" => e.invalid_login,
+            "invalid_first_name" => e.invalid_first_name,
+            "duplicate_login" => e.duplicate_login,
+            "last_coordinator" => e.last_coordinator,
+            "not_yourself" => e.not_yourself,
+            "forbidden" => e.forbidden,
+            "not_logged_in" => e.not_logged_in,
+            _ => e.other,
+        }
+    }
+
+    /// "Try again in N minutes" for a wait in seconds (at least 1 minute).
+    pub fn wait_minutes(&self, seconds: u64) -> String {
+        fill(
+            self.too_many_minutes,
+            "m",
+            &seconds.div_ceil(60).max(1).to_string(),
+        )
+    }
+
+    /// An audit action's readable name; unknown actions show as stored.
+    pub fn action<'a>(&self, lang: Lang, action: &'a str) -> &'a str {
+        let da = matches!(lang, Lang::Da);
+        match action {
+            "login" => {
+                if da {
+                    "Logget ind"
+                } else {
+                    "Logged in"
+                }
+            }
+            "login_failed" => {
+                if da {
+                    "Mislykket login"
+                } else {
+                    "Failed login"
+                }
+            }
+            "logout" => {
+                if da {
+                    "Logget ud"
+                } else {
+                    "Logged out"
+                }
+            }
+            "counsellor_created" => {
+                if da {
+                    "Bruger oprettet"
+                } else {
+                    "User created"
+                }
+            }
+            "counsellor_deactivated" => {
+                if da {
+                    "Bruger deaktiveret"
+                } else {
+                    "User deactivated"
+                }
+            }
+            "counsellor_reactivated" => {
+                if da {
+                    "Bruger genaktiveret"
+                } else {
+                    "User reactivated"
+                }
+            }
+            "role_changed" => {
+                if da {
+                    "Rolle ændret"
+                } else {
+                    "Role changed"
+                }
+            }
+            "password_reset_issued" => {
+                if da {
+                    "Engangskode udstedt"
+                } else {
+                    "One-time code issued"
+                }
+            }
+            "password_changed" => {
+                if da {
+                    "Adgangskode ændret"
+                } else {
+                    "Password changed"
+                }
+            }
+            "totp_enabled" => {
+                if da {
+                    "Totrinsbekræftelse slået til"
+                } else {
+                    "Two-step verification on"
+                }
+            }
+            "totp_disabled" => {
+                if da {
+                    "Totrinsbekræftelse slået fra"
+                } else {
+                    "Two-step verification off"
+                }
+            }
+            "audit_viewed" => {
+                if da {
+                    "Log læst"
+                } else {
+                    "Log read"
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+impl Lang {
+    /// The team and security texts in this language.
+    pub fn team(self) -> &'static TeamTexts {
+        match self {
+            Lang::Da => &TEAM_DA,
+            Lang::En => &TEAM_EN,
+        }
+    }
+}
+
+const TEAM_DA: TeamTexts = TeamTexts {
+    nav_chats: "Samtaler",
+    nav_security: "Sikkerhed",
+    nav_team: "Team",
+    nav_label: "Sider",
+    team_heading: "Team",
+    accounts_heading: "Brugere",
+    col_login: "Brugernavn",
+    col_first_name: "Fornavn",
+    col_role: "Rolle",
+    col_state: "Status",
+    col_totp: "Totrin",
+    col_created: "Oprettet",
+    col_actions: "Handlinger",
+    role_counsellor: "Rådgiver",
+    role_coordinator: "Koordinator",
+    active: "Aktiv",
+    inactive: "Deaktiveret",
+    awaiting_password: "Venter på adgangskode",
+    totp_on: "Til",
+    totp_off: "Fra",
+    deactivate: "Deaktivér",
+    reactivate: "Genaktivér",
+    make_coordinator: "Gør til koordinator",
+    make_counsellor: "Gør til rådgiver",
+    reset_password: "Ny engangskode",
+    turn_totp_off: "Slå totrin fra",
+    you: "dig",
+    create_heading: "Opret bruger",
+    create: "Opret",
+    code_for: "Engangskode til {login}",
+    code_once: "Koden vises kun denne ene gang. Giv den personligt eller pr. telefon til brugeren, som selv vælger sin adgangskode med den.",
+    code_expires: "Koden virker én gang og udløber {time}.",
+    copy: "Kopiér kode",
+    copied: "Koden er kopieret.",
+    code_done: "Jeg har givet koden videre",
+    confirm_deactivate: "Deaktivér {name}? Alle {name}s sessioner slutter med det samme.",
+    confirm_reset: "Giv {name} en ny engangskode? Den nuværende adgangskode holder op med at virke, og alle sessioner slutter.",
+    confirm: "Ja, fortsæt",
+    cancel: "Annullér",
+    saved: "Gemt.",
+    audit_heading: "Revisionslog",
+    audit_intro: "Log ind, mislykkede forsøg og administrative handlinger. Det registreres, at du læser loggen.",
+    col_when: "Tidspunkt",
+    col_who: "Hvem",
+    col_what: "Hvad",
+    col_subject: "Vedrørende",
+    col_detail: "Detalje",
+    older: "Vis ældre",
+    show_log: "Vis loggen",
+    verify: "Kontrollér loggen",
+    verify_ok: "Loggen er intakt: {n} poster kontrolleret.",
+    verify_broken: "Loggen er brudt ved post {n}. Kontakt den dataansvarlige.",
+    security_heading: "Sikkerhed",
+    password_heading: "Skift adgangskode",
+    current_password: "Nuværende adgangskode",
+    new_password: "Ny adgangskode",
+    password_rules: "Mindst 12 tegn og ikke dit brugernavn. En sætning er let at huske.",
+    change_password: "Skift adgangskode",
+    password_changed: "Adgangskoden er skiftet. Dine andre sessioner er logget ud.",
+    totp_heading: "Totrinsbekræftelse",
+    totp_intro: "Med totrinsbekræftelse skal du ud over adgangskoden indtaste en 6-cifret kode fra en app på din telefon.",
+    totp_is_on: "Totrinsbekræftelse er slået til.",
+    totp_start: "Slå totrinsbekræftelse til",
+    totp_add_secret: "Tilføj denne nøgle i din autentificeringsapp, og indtast derefter koden, appen viser.",
+    totp_secret: "Nøgle",
+    totp_uri: "Link til apps, der kan åbne det",
+    totp_code: "6-cifret kode",
+    totp_confirm: "Bekræft og slå til",
+    totp_disable: "Slå totrinsbekræftelse fra",
+    totp_enabled: "Totrinsbekræftelse er slået til.",
+    totp_disabled: "Totrinsbekræftelse er slået fra.",
+    totp_needed: "Indtast den 6-cifrede kode fra din autentificeringsapp.",
+    have_code: "Har du en engangskode? Vælg adgangskode",
+    set_password_heading: "Vælg adgangskode",
+    set_password_intro: "Brug engangskoden fra din koordinator.",
+    one_time_code: "Engangskode",
+    set_password: "Gem adgangskode",
+    password_set: "Adgangskoden er gemt. Log ind med den.",
+    back_to_login: "Tilbage til log ind",
+    too_many_minutes: "For mange forsøg. Prøv igen om {m} min.",
+    errors: TeamErrors {
+        weak_password: "Adgangskoden skal have mindst 12 tegn og må ikke være dit brugernavn.",
+        invalid_code: "Koden er forkert, brugt eller udløbet. Bed din koordinator om en ny.",
+        wrong_password: "Den nuværende adgangskode er forkert.",
+        invalid_totp: "Koden passer ikke. Tjek uret på telefonen, og prøv den næste kode.",
+        invalid_login: "Brugernavnet må kun have a-z, tal, '.', '_', '-' og '@' (højst 64 tegn).",
+        invalid_first_name: "Fornavnet skal have 1 til 40 tegn.",
+        duplicate_login: "Der findes allerede en bruger med det brugernavn.",
+        last_coordinator: "Den sidste aktive koordinator kan ikke fjernes.",
+        not_yourself: "Du kan ikke deaktivere eller nedgradere dig selv. Bed en anden koordinator.",
+        forbidden: "Kun koordinatorer kan det.",
+        not_logged_in: "Du er ikke logget ind længere. Log ind igen.",
+        other: "Det lykkedes ikke. Prøv igen om lidt.",
+    },
+};
+
+const TEAM_EN: TeamTexts = TeamTexts {
+    nav_chats: "Chats",
+    nav_security: "Security",
+    nav_team: "Team",
+    nav_label: "Pages",
+    team_heading: "Team",
+    accounts_heading: "Users",
+    col_login: "User name",
+    col_first_name: "First name",
+    col_role: "Role",
+    col_state: "State",
+    col_totp: "Two-step",
+    col_created: "Created",
+    col_actions: "Actions",
+    role_counsellor: "Counsellor",
+    role_coordinator: "Coordinator",
+    active: "Active",
+    inactive: "Deactivated",
+    awaiting_password: "Awaiting password",
+    totp_on: "On",
+    totp_off: "Off",
+    deactivate: "Deactivate",
+    reactivate: "Reactivate",
+    make_coordinator: "Make coordinator",
+    make_counsellor: "Make counsellor",
+    reset_password: "New one-time code",
+    turn_totp_off: "Turn two-step off",
+    you: "you",
+    create_heading: "Create user",
+    create: "Create",
+    code_for: "One-time code for {login}",
+    code_once: "This code is shown only this once. Hand it to the user in person or by phone; they choose their own password with it.",
+    code_expires: "The code works once and expires {time}.",
+    copy: "Copy code",
+    copied: "The code is copied.",
+    code_done: "I have handed the code over",
+    confirm_deactivate: "Deactivate {name}? All of {name}'s sessions end at once.",
+    confirm_reset: "Give {name} a new one-time code? The current password stops working and all sessions end.",
+    confirm: "Yes, go ahead",
+    cancel: "Cancel",
+    saved: "Saved.",
+    audit_heading: "Audit log",
+    audit_intro: "Logins, failed attempts and administrative actions. Your reading of the log is recorded.",
+    col_when: "When",
+    col_who: "Who",
+    col_what: "What",
+    col_subject: "About",
+    col_detail: "Detail",
+    older: "Show older",
+    show_log: "Show the log",
+    verify: "Verify the log",
+    verify_ok: "The log is intact: {n} entries checked.",
+    verify_broken: "The log is broken at entry {n}. Contact the data controller.",
+    security_heading: "Security",
+    password_heading: "Change password",
+    current_password: "Current password",
+    new_password: "New password",
+    password_rules: "At least 12 characters and not your user name. A sentence is easy to remember.",
+    change_password: "Change password",
+    password_changed: "Your password is changed. Your other sessions are logged out.",
+    totp_heading: "Two-step verification",
+    totp_intro: "With two-step verification you enter a 6-digit code from an app on your phone as well as your password.",
+    totp_is_on: "Two-step verification is on.",
+    totp_start: "Turn on two-step verification",
+    totp_add_secret: "Add this key to your authenticator app, then enter the code the app shows.",
+    totp_secret: "Key",
+    totp_uri: "Link for apps that can open it",
+    totp_code: "6-digit code",
+    totp_confirm: "Confirm and turn on",
+    totp_disable: "Turn off two-step verification",
+    totp_enabled: "Two-step verification is on.",
+    totp_disabled: "Two-step verification is off.",
+    totp_needed: "Enter the 6-digit code from your authenticator app.",
+    have_code: "Have a one-time code? Choose a password",
+    set_password_heading: "Choose a password",
+    set_password_intro: "Use the one-time code from your coordinator.",
+    one_time_code: "One-time code",
+    set_password: "Save password",
+    password_set: "Your password is saved. Log in with it.",
+    back_to_login: "Back to log in",
+    too_many_minutes: "Too many attempts. Try again in {m} min.",
+    errors: TeamErrors {
+        weak_password: "The password needs at least 12 characters and must not be your user name.",
+        invalid_code: "The code is wrong, used or expired. Ask your coordinator for a new one.",
+        wrong_password: "The current password is wrong.",
+        invalid_totp: "The code does not fit. Check the time on your phone and try the next code.",
+        invalid_login: "The user name may only have a-z, digits, '.', '_', '-' and '@' (at most 64).",
+        invalid_first_name: "The first name needs 1 to 40 characters.",
+        duplicate_login: "A user with this user name already exists.",
+        last_coordinator: "The last active coordinator cannot be removed.",
+        not_yourself: "You cannot deactivate or demote yourself. Ask another coordinator.",
+        forbidden: "Only coordinators can do this.",
+        not_logged_in: "You are no longer logged in. Log in again.",
+        other: "That did not work. Try again shortly.",
+    },
+};
+
+#[cfg(test)]
+mod team_tests {
+    use super::*;
+
+    #[test]
+    fn every_team_error_has_its_own_text_in_both_languages() {
+        for lang in [Lang::Da, Lang::En] {
+            let t = lang.team();
+            let texts: std::collections::HashSet<_> =
+                TEAM_ERROR_CODES.iter().map(|c| t.error(c)).collect();
+            assert_eq!(texts.len(), TEAM_ERROR_CODES.len(), "{lang:?}");
+            assert!(!texts.contains(t.errors.other));
+            assert_eq!(t.error("something_new"), t.errors.other);
+        }
+        assert_ne!(Lang::Da.team().errors.other, Lang::En.team().errors.other);
+    }
+
+    #[test]
+    fn waits_read_in_whole_minutes_rounded_up() {
+        let t = Lang::En.team();
+        assert_eq!(
+            t.wait_minutes(897),
+            "Too many attempts. Try again in 15 min."
+        );
+        assert_eq!(t.wait_minutes(5), "Too many attempts. Try again in 1 min.");
+        assert_eq!(
+            Lang::Da.team().wait_minutes(61),
+            "For mange forsøg. Prøv igen om 2 min."
+        );
+    }
+
+    #[test]
+    fn audit_actions_read_as_words() {
+        assert_eq!(Lang::Da.team().action(Lang::Da, "login"), "Logget ind");
+        assert_eq!(
+            Lang::En.team().action(Lang::En, "role_changed"),
+            "Role changed"
+        );
+        assert_eq!(
+            Lang::En.team().action(Lang::En, "chat_viewed"),
+            "chat_viewed"
+        );
+    }
+}

@@ -7,6 +7,8 @@ use super::alerts::{self, Sound};
 use super::api::{self, LoginError};
 use super::connection;
 use super::model::{ClaimProblem, ConsoleModel, Ended, Line, Link, Session};
+use super::security::SetPasswordForm;
+use super::team::{NavBar, Page, Pages};
 use super::texts::{Lang, OUTCOMES, Texts, fill};
 use crate::protocol::console::{Outcome, QueueEntry};
 use crate::protocol::{ErrorCode, MAX_MESSAGE_CHARS, Sender, valid_text};
@@ -131,6 +133,7 @@ pub fn Console() -> impl IntoView {
     alerts::ring_on_arrivals(model, sound);
     alerts::listen_for_shortcuts(model);
     check_session(model);
+    let nav = super::team::Nav::provide(model);
 
     let service = service_name();
     let title_service = service.clone();
@@ -168,7 +171,16 @@ pub fn Console() -> impl IntoView {
                     .into_any(),
                     1 => view! { <LoginForm ended=false /> }.into_any(),
                     2 => view! { <LoginForm ended=true /> }.into_any(),
-                    _ => view! { <Workspace /> }.into_any(),
+                    _ => view! {
+                        <Pages />
+                        // The chats stay mounted (socket, drafts) behind other pages.
+                        <div style:display=move || {
+                            if nav.page.get() == Page::Chats { "contents" } else { "none" }
+                        }>
+                            <Workspace />
+                        </div>
+                    }
+                    .into_any(),
                 }}
             </main>
             <div class="sr-only" aria-live="polite" aria-atomic="true">
@@ -206,6 +218,7 @@ fn Header(service: String) -> impl IntoView {
     view! {
         <header class="bar">
             <h1 class="brand">{move || t().console}" · "{service}</h1>
+            {move || first_name().map(|_| view! { <NavBar /> })}
             {move || {
                 first_name()
                     .map(|_| {
@@ -293,6 +306,11 @@ fn LoginForm(
     let password = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<LoginError>);
+    // The second-factor code, asked for once the server says it is needed.
+    let totp = RwSignal::new(None::<String>);
+    // Choosing a password with a one-time code instead of logging in.
+    let with_code = RwSignal::new(false);
+    let password_set = RwSignal::new(false);
     focus_later("login");
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -302,17 +320,29 @@ fn LoginForm(
         busy.set(true);
         problem.set(None);
         let (name, secret) = (login.get_untracked(), password.get_untracked());
+        let code = totp.get_untracked();
         spawn_local(async move {
-            match api::log_in(name.trim(), &secret).await {
+            match api::log_in(name.trim(), &secret, code.as_deref().map(str::trim)).await {
                 Ok(first_name) => {
                     password.set(String::new());
                     model.session.set(Session::LoggedIn { first_name });
                     connection::start(model);
                 }
+                Err(LoginError::TotpRequired) => {
+                    busy.set(false);
+                    totp.set(Some(String::new()));
+                    focus_later("totp");
+                }
                 Err(error) => {
                     busy.set(false);
                     problem.set(Some(error));
-                    focus_later("password");
+                    if totp.get_untracked().is_some_and(|c| !c.is_empty()) {
+                        // A used or wrong code: ask for the next one.
+                        totp.set(Some(String::new()));
+                        focus_later("totp");
+                    } else {
+                        focus_later("password");
+                    }
                 }
             }
         });
@@ -320,11 +350,21 @@ fn LoginForm(
     let problem_text = move || {
         problem.get().map(|p| match p {
             LoginError::Failed => t().login_failed.to_owned(),
-            LoginError::TooMany(seconds) => fill(t().login_too_many, "s", &seconds.to_string()),
+            LoginError::TooMany(seconds) => model.lang.get().team().wait_minutes(seconds),
+            LoginError::TotpRequired => model.lang.get().team().totp_needed.to_owned(),
             LoginError::Unavailable => t().login_error.to_owned(),
         })
     };
-    view! {
+    let done_with_code = Callback::new(move |set: bool| {
+        password_set.set(set);
+        with_code.set(false);
+        focus_later("login");
+    });
+    move || {
+        if with_code.get() {
+            return view! { <SetPasswordForm on_done=done_with_code /> }.into_any();
+        }
+        view! {
         <section class="login" aria-labelledby="login-heading">
             <h2 id="login-heading">{move || t().login_heading}</h2>
             <p class="muted">{move || t().login_intro}</p>
@@ -351,16 +391,44 @@ fn LoginForm(
                     aria-describedby="login-problem"
                     bind:value=password
                 />
+                {move || {
+                    totp.get()
+                        .is_some()
+                        .then(|| {
+                            view! {
+                                <label for="totp">{move || model.lang.get().team().totp_code}</label>
+                                <input
+                                    id="totp"
+                                    name="totp"
+                                    type="text"
+                                    inputmode="numeric"
+                                    autocomplete="one-time-code"
+                                    required
+                                    aria-describedby="totp-hint login-problem"
+                                    on:input=move |ev| totp.set(Some(event_target_value(&ev)))
+                                    prop:value=move || totp.get().unwrap_or_default()
+                                />
+                                <p id="totp-hint" class="hint">{move || model.lang.get().team().totp_needed}</p>
+                            }
+                        })
+                }}
                 <p id="login-problem" class="form-error" role="alert">
                     {problem_text}
                 </p>
+                <p aria-live="polite">
+                    {move || password_set.get().then(|| model.lang.get().team().password_set)}
+                </p>
                 <button type="submit" class="button" disabled=move || busy.get()>
                     {move || if busy.get() { t().logging_in } else { t().log_in }}
+                </button>
+                <button type="button" class="link-button" on:click=move |_| with_code.set(true)>
+                    {move || model.lang.get().team().have_code}
                 </button>
             </form>
         </section>
     }
     .into_any()
+    }
 }
 
 /// The queue beside this counsellor's chats.

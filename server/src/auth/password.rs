@@ -244,6 +244,10 @@ async fn hash_with_iterations(
 /// Whether `password` matches the `stored` hash, compared in constant time.
 /// A malformed stored value is a mismatch (and a warning), never a panic.
 pub async fn verify(password: Password, stored: String) -> bool {
+    if stored == NO_PASSWORD {
+        // Not set yet: the owner must use their one-time code.
+        return verify_dummy(password).await;
+    }
     let Some(hash) = PasswordHash::parse(&stored) else {
         tracing::warn!("a stored password hash is malformed; the login is refused");
         return verify_dummy(password).await;
@@ -260,6 +264,22 @@ pub async fn verify_dummy(password: Password) -> bool {
     let _ = on_hashing_pool(move || hash.matches(&password)).await;
     false
 }
+
+/// Standard base64 without padding (the stored hash's spelling), for other
+/// stored secrets in `auth` (the sealed TOTP secret).
+pub(crate) fn base64_encode(bytes: &[u8]) -> String {
+    base64::encode(bytes)
+}
+
+/// Reads [`base64_encode`]'s output; `None` for anything else.
+pub(crate) fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    base64::decode(text)
+}
+
+/// The hash stored for an account whose password is not set yet (a new
+/// account, or one whose password was reset): it never parses, so no
+/// password verifies against it.
+pub const NO_PASSWORD: &str = "!";
 
 /// Standard base64 without padding: the handful of lines the hash format
 /// needs, rather than one more dependency.

@@ -15,13 +15,31 @@ use tower_sessions::Session;
 /// request, so deactivating it takes effect at once.
 pub const COUNSELLOR_KEY: &str = "counsellor_id";
 
-/// Marks `session` as belonging to `counsellor`. The session id is rotated
-/// first, so an id planted before login (session fixation) is worthless.
+/// The session key holding when the login ends at the latest (Unix
+/// milliseconds), however active the counsellor is: a shared or forgotten
+/// computer does not stay logged in for days.
+pub const DEADLINE_KEY: &str = "login_deadline";
+
+/// Marks `session` as belonging to `counsellor` for at most
+/// [`crate::auth::SESSION_MAX_AGE`]. The session id is rotated first, so an
+/// id planted before login (session fixation) is worthless.
 pub async fn log_in(
     session: &Session,
     counsellor: CounsellorId,
 ) -> Result<(), tower_sessions::session::Error> {
+    log_in_for(session, counsellor, crate::auth::SESSION_MAX_AGE).await
+}
+
+/// [`log_in`] with a maximum session age of `max_age` (from the settings).
+pub async fn log_in_for(
+    session: &Session,
+    counsellor: CounsellorId,
+    max_age: std::time::Duration,
+) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
+    let max_ms = i64::try_from(max_age.as_millis()).unwrap_or(i64::MAX);
+    let deadline = crate::db::now_millis().saturating_add(max_ms);
+    session.insert(DEADLINE_KEY, deadline).await?;
     session.insert(COUNSELLOR_KEY, counsellor).await
 }
 
@@ -99,6 +117,17 @@ where
             AuthRejection::Unavailable
         })?;
         let id = id.ok_or(AuthRejection::NotLoggedIn)?;
+        let deadline: Option<i64> = session.get(DEADLINE_KEY).await.map_err(|error| {
+            tracing::error!(%error, "cannot read the session");
+            AuthRejection::Unavailable
+        })?;
+        if deadline.is_some_and(|deadline| crate::db::now_millis() >= deadline) {
+            // Past the maximum age: log in again, however active.
+            if let Err(error) = session.flush().await {
+                tracing::warn!(%error, "cannot end a session past its maximum age");
+            }
+            return Err(AuthRejection::NotLoggedIn);
+        }
         let db = Db::from_ref(state);
         let counsellor = counsellors::find_by_id(&db, id).await.map_err(|error| {
             tracing::error!(%error, "cannot read the counsellor of a session");

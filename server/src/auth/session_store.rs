@@ -45,8 +45,25 @@ fn backend(error: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(error.to_string())
 }
 
+/// When the row expires: the session's own (idle) expiry, but never after
+/// the login's maximum age, so every reader of the store (the console
+/// socket's check too) sees it end.
 fn expiry_millis(record: &Record) -> i64 {
-    (record.expiry_date.unix_timestamp_nanos() / 1_000_000) as i64
+    let idle = (record.expiry_date.unix_timestamp_nanos() / 1_000_000) as i64;
+    let deadline = record
+        .data
+        .get(crate::auth::session::DEADLINE_KEY)
+        .and_then(serde_json::Value::as_i64);
+    deadline.map_or(idle, |deadline| idle.min(deadline))
+}
+
+/// The counsellor a session belongs to, kept in a column of its own so an
+/// account's sessions can be ended at once (deactivation, password reset).
+fn counsellor_of(record: &Record) -> Option<i64> {
+    record
+        .data
+        .get(crate::auth::session::COUNSELLOR_KEY)
+        .and_then(serde_json::Value::as_i64)
 }
 
 #[async_trait]
@@ -58,12 +75,13 @@ impl SessionStore for DbSessionStore {
         // draw again rather than overwrite someone else's session.
         loop {
             let inserted = sqlx::query(
-                "INSERT INTO counsellor_sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO counsellor_sessions (id, data, expires_at, counsellor_id) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
             )
             .bind(record.id.to_string())
             .bind(data.clone())
             .bind(expiry_millis(record))
+            .bind(counsellor_of(record))
             .execute(self.db.pool())
             .await
             .map_err(backend)?;
@@ -78,12 +96,14 @@ impl SessionStore for DbSessionStore {
         let data =
             serde_json::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         sqlx::query(
-            "INSERT INTO counsellor_sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+            "INSERT INTO counsellor_sessions (id, data, expires_at, counsellor_id) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET data = excluded.data, \
+             expires_at = excluded.expires_at, counsellor_id = excluded.counsellor_id",
         )
         .bind(record.id.to_string())
         .bind(data)
         .bind(expiry_millis(record))
+        .bind(counsellor_of(record))
         .execute(self.db.pool())
         .await
         .map_err(backend)?;

@@ -4,7 +4,7 @@
 //! default password anywhere.
 //!
 //! ```text
-//! counsellor add --login anna --first-name Anna [--coordinator]   # password: one line on stdin
+//! counsellor add --login anna --first-name Anna [--coordinator | --role coordinator]   # password: one line on stdin
 //! counsellor list
 //! ```
 //!
@@ -20,8 +20,9 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage:
-  counsellor add --login <login> --first-name <first name> [--coordinator]
-      creates an account; the password is read as one line from stdin
+  counsellor add --login <login> --first-name <first name> [--coordinator | --role <role>]
+      creates an account (role: counsellor or coordinator; default counsellor);
+      the password is read as one line from stdin and works at once
   counsellor list
       lists every account
 
@@ -122,6 +123,17 @@ fn parse(args: &[String]) -> Result<Command, Failure> {
                     "--login" => login = rest.next(),
                     "--first-name" => first_name = rest.next(),
                     "--coordinator" => role = Role::Coordinator,
+                    "--role" => {
+                        role = match rest.next().map(String::as_str) {
+                            Some("coordinator") => Role::Coordinator,
+                            Some("counsellor") => Role::Counsellor,
+                            _ => {
+                                return Err(Failure::usage(
+                                    "--role takes counsellor or coordinator",
+                                ));
+                            }
+                        }
+                    }
                     other if other.starts_with("--password") => {
                         return Err(Failure::usage(
                             "passwords are never given as arguments: pipe one line into stdin",

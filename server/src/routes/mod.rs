@@ -1,5 +1,6 @@
 //! Plain HTTP routes that are not pages or server functions.
 
+pub mod admin;
 pub mod auth;
 pub mod client;
 pub mod console_page;

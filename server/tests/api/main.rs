@@ -19,3 +19,4 @@ mod restart;
 mod sessions;
 mod startup;
 mod static_files;
+mod team;
