@@ -89,3 +89,31 @@ pub async fn log_in(login: &str, password: &str) -> Result<String, LoginError> {
 pub async fn log_out() -> bool {
     matches!(fetch("DELETE", Some("{}")).await, Ok(r) if r.status() == 204)
 }
+
+/// A same-origin JSON request to another console API (`/api/canned`,
+/// `/api/settings`): the status and the body text, or `Err` when the server
+/// cannot be reached.
+pub async fn request(method: &str, path: &str, body: Option<&str>) -> Result<(u16, String), ()> {
+    let window = web_sys::window().ok_or(())?;
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = body {
+        let headers = Headers::new().map_err(|_| ())?;
+        headers
+            .set("content-type", "application/json")
+            .map_err(|_| ())?;
+        init.set_headers(&headers);
+        init.set_body(&JsValue::from_str(body));
+    }
+    let response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|_| ())?
+        .dyn_into::<Response>()
+        .map_err(|_| ())?;
+    let text = JsFuture::from(response.text().map_err(|_| ())?)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .unwrap_or_default();
+    Ok((response.status(), text))
+}

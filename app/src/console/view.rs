@@ -7,6 +7,7 @@ use super::api::{self, LoginError};
 use super::connection;
 use super::model::{ClaimProblem, ConsoleModel, Ended, Line, Link, Session};
 use super::texts::{Lang, OUTCOMES, Texts, fill};
+use super::{canned, flags, settings};
 use crate::protocol::console::{Outcome, QueueEntry};
 use crate::protocol::{ErrorCode, MAX_MESSAGE_CHARS, Sender, valid_text};
 use leptos::ev::{KeyboardEvent, SubmitEvent};
@@ -115,6 +116,9 @@ pub fn Console() -> impl IntoView {
     provide_context(model);
     let drafts = Drafts(StoredValue::new(HashMap::new()));
     provide_context(drafts);
+    provide_context(canned::Picker::new());
+    let settings_open = settings::SettingsOpen::new();
+    provide_context(settings_open);
     let visible = RwSignal::new(!document().hidden());
     provide_context(Visible(visible));
     let on_visibility = Closure::<dyn FnMut()>::new(move || visible.set(!document().hidden()));
@@ -163,6 +167,7 @@ pub fn Console() -> impl IntoView {
                     .into_any(),
                     1 => view! { <LoginForm ended=false /> }.into_any(),
                     2 => view! { <LoginForm ended=true /> }.into_any(),
+                    _ if settings_open.0.get() => view! { <settings::SettingsPage /> }.into_any(),
                     _ => view! { <Workspace /> }.into_any(),
                 }}
             </main>
@@ -260,6 +265,7 @@ fn Header(service: String) -> impl IntoView {
                 >
                     {move || t().other_language}
                 </button>
+                {move || first_name().map(|_| view! { <settings::SettingsButton /> })}
                 {move || {
                     first_name()
                         .map(|_| {
@@ -361,6 +367,7 @@ fn LoginForm(
 /// The queue beside this counsellor's chats.
 #[component]
 fn Workspace() -> impl IntoView {
+    canned::load(expect_context::<canned::Picker>());
     view! {
         <div class="workspace">
             <QueuePanel />
@@ -414,7 +421,9 @@ fn QueuePanel() -> impl IntoView {
             <ol class="entries">
                 <For
                     each=move || model.queue.get()
-                    key=|e| (e.conversation, e.priority, e.talk, e.previous_counsellor.clone())
+                    key=|e| {
+                        (e.conversation, e.priority, e.talk, e.previous_counsellor.clone(), e.risk_words.clone())
+                    }
                     let:entry
                 >
                     <QueueItem entry />
@@ -455,6 +464,12 @@ fn QueueItem(entry: QueueEntry) -> impl IntoView {
                 {move || t().waited_for(model.now.get(), since)}
                 {priority.then(|| view! { " " <span class="tag">{move || t().priority}</span> })}
             </p>
+            {entry.with_value(|e| view! { <flags::RiskWords words=e.risk_words.clone() /> })}
+            {entry
+                .with_value(|e| {
+                    let name = t().chat_name(id, Some(e));
+                    view! { <flags::PriorityControl conversation=id priority=e.priority name /> }
+                })}
             <button
                 type="button"
                 class="button small"
@@ -639,13 +654,40 @@ fn ChatPanel(id: i64) -> impl IntoView {
             remember(String::new());
         }
     };
+    let picker = expect_context::<canned::Picker>();
     let on_keydown = move |ev: KeyboardEvent| {
+        let lang = model.lang.get_untracked();
+        match picker.key(&ev.key(), &draft.get_untracked(), lang) {
+            canned::KeyAction::Insert(text) => {
+                ev.prevent_default();
+                draft.set(text.clone());
+                remember(text);
+                return;
+            }
+            canned::KeyAction::Handled => {
+                ev.prevent_default();
+                return;
+            }
+            canned::KeyAction::Pass => {}
+        }
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
             ev.prevent_default();
             send();
         }
     };
 
+    let canned_shown = move || draft.with(|d| picker.options(d, model.lang.get()).len());
+    let canned_open = move || (canned_shown() > 0).to_string();
+    let canned_active = move || {
+        (canned_shown() > 0).then(|| {
+            canned::option_id(
+                picker
+                    .highlighted
+                    .get()
+                    .min(canned_shown().saturating_sub(1)),
+            )
+        })
+    };
     let ended_text = move || {
         ended.get().map(|reason| match reason {
             Ended::ByPerson => t().ended_by_person,
@@ -677,9 +719,12 @@ fn ChatPanel(id: i64) -> impl IntoView {
                             .get()
                             .map(|e| {
                                 let course = t().course(&e);
+                                let flagged = e.risk_words.clone();
                                 view! {
                                     <p class="chat-what">{t().describe(&e)}</p>
                                     {course.map(|c| view! { <p class="chat-course">{c}</p> })}
+                                    <flags::RiskWords words=flagged />
+                                    <flags::PriorityControl conversation=id priority=e.priority name=name.get() />
                                 }
                             })
                     }}
@@ -787,18 +832,29 @@ fn ChatPanel(id: i64) -> impl IntoView {
                                     rows="3"
                                     maxlength=MAX_MESSAGE_CHARS.to_string()
                                     aria-describedby="reply-hint"
+                                    role="combobox"
+                                    aria-autocomplete="list"
+                                    aria-controls=canned::LIST_ID
+                                    aria-expanded=canned_open
+                                    aria-activedescendant=canned_active
                                     disabled=move || !open()
                                     bind:value=draft
                                     on:input=move |_| {
+                                        picker.typed();
                                         remember(draft.get_untracked());
                                         connection::typing(id);
                                     }
                                     on:keydown=on_keydown
                                 ></textarea>
+                                <canned::CannedList draft />
                                 <button type="submit" class="button" disabled=move || !open()>
                                     {move || t().send}
                                 </button>
-                                <p id="reply-hint" class="hint">{move || t().composer_hint}</p>
+                                <p id="reply-hint" class="hint">
+                                    {move || t().composer_hint}
+                                    " "
+                                    {move || model.lang.get().tools().canned_hint}
+                                </p>
                             </form>
                         }
                     })
