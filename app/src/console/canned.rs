@@ -269,7 +269,13 @@ mod tests {
         assert_eq!(shortcuts(&matching(&all, "vel", Lang::Da)), ["velkommen"]);
         assert_eq!(
             shortcuts(&matching(&all, "e", Lang::En)),
-            ["welcome", "hej-igen", "safe", "velkommen"],
+            ["safe", "welcome", "hej-igen", "velkommen"],
+            "English first in an English console"
+        );
+        let both = [reply("da", "atryg", "x"), reply("da", "tryg", "y")];
+        assert_eq!(
+            shortcuts(&matching(&both, "tryg", Lang::Da)),
+            ["tryg", "atryg"],
             "starting with it before containing it"
         );
         assert_eq!(shortcuts(&matching(&all, "VEL", Lang::Da)), ["velkommen"]);

@@ -37,6 +37,8 @@ pub fn PriorityControl(conversation: i64, priority: i32, name: String) -> impl I
     };
     let lower_label = move || fill(tools().lower, "name", &name);
     let offline = move || model.link.get() != super::model::Link::Online;
+    let lowest = priority <= MIN_PRIORITY;
+    let highest = priority >= MAX_PRIORITY;
     view! {
         <p class="priority-control">
             <span>{move || tools().priority_label}" "<strong>{move || tools().priority(priority)}</strong></span>
@@ -46,7 +48,7 @@ pub fn PriorityControl(conversation: i64, priority: i32, name: String) -> impl I
                 class="quiet small"
                 aria-label=lower_label.clone()
                 title=lower_label
-                disabled=move || offline() || priority <= MIN_PRIORITY
+                disabled=move || offline() || lowest
                 on:click=move |_| {
                     connection::set_priority(conversation, priority - 1);
                 }
@@ -58,7 +60,7 @@ pub fn PriorityControl(conversation: i64, priority: i32, name: String) -> impl I
                 class="quiet small"
                 aria-label=raise_label.clone()
                 title=raise_label
-                disabled=move || offline() || priority >= MAX_PRIORITY
+                disabled=move || offline() || highest
                 on:click=move |_| {
                     connection::set_priority(conversation, priority + 1);
                 }
