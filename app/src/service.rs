@@ -174,8 +174,9 @@ impl Helpline {
 
 /// Lower case for Danish and English text: ASCII and the Latin-1 letters
 /// (Æ Ø Å É …). Enough for the risk words, and without `str::to_lowercase`'s
-/// Unicode tables, which would add kilobytes to the phone's download.
-fn fold_case(text: &str) -> String {
+/// Unicode tables, which would add kilobytes to the phone's download. The
+/// server's risk flags fold the same way, so both sides agree on a match.
+pub fn fold_case(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             'A'..='Z' => c.to_ascii_lowercase(),

@@ -64,6 +64,9 @@ pub struct Settings {
     pub session_idle_secs: u64,
     /// A login ends this many seconds after it began, however active.
     pub session_max_secs: u64,
+    /// The risk word lists (`[risk]`, `da` and `en`) that raise a chat's
+    /// priority in the counsellors' queue.
+    pub risk: app::protocol::console::RiskWords,
 }
 
 impl Default for Settings {
@@ -82,6 +85,7 @@ impl Default for Settings {
             totp_key: None,
             session_idle_secs: 3600,
             session_max_secs: 12 * 3600,
+            risk: app::protocol::console::RiskWords::default(),
         }
     }
 }
@@ -95,6 +99,15 @@ pub enum ConfigError {
     InvalidVariable {
         /// The variable's name.
         name: &'static str,
+        /// What is wrong, in words.
+        reason: String,
+    },
+    /// A setting in the file (or its environment override) is refused by the
+    /// checks the coordinator's settings page uses too.
+    #[error("{name} is invalid: {reason}")]
+    InvalidSetting {
+        /// The setting's key, e.g. `service.name` or `risk.da`.
+        name: String,
         /// What is wrong, in words.
         reason: String,
     },
@@ -222,16 +235,17 @@ impl Settings {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        if self.service.name.trim().is_empty() {
-            return Err(ConfigError::InvalidVariable {
-                name: "FRONT_DOOR_SERVICE_NAME",
-                reason: "the service needs a name".to_owned(),
+        // The same checks as the coordinator's settings page.
+        if let Err(error) = crate::settings::check_service(&self.service) {
+            return Err(ConfigError::InvalidSetting {
+                name: error.field,
+                reason: error.reason,
             });
         }
-        if !self.service.quick_exit_url.starts_with("https://") {
-            return Err(ConfigError::InvalidVariable {
-                name: "service.quick_exit_url",
-                reason: "must be an https:// address of a neutral site".to_owned(),
+        if let Err(error) = crate::settings::check_risk(&self.risk) {
+            return Err(ConfigError::InvalidSetting {
+                name: error.field,
+                reason: error.reason,
             });
         }
         if let Err(error) = crate::hours::OpeningHours::from_config(&self.opening_hours) {
@@ -271,6 +285,12 @@ impl Settings {
             });
         }
         Ok(())
+    }
+
+    /// The checked risk word lists ([`Settings::load`] has validated them;
+    /// the default lists stand in should that ever be skipped).
+    pub fn risk_matcher(&self) -> crate::chat::risk::RiskMatcher {
+        crate::settings::check_risk(&self.risk).unwrap_or_default()
     }
 
     /// The checked opening hours ([`Settings::load`] has validated them; the

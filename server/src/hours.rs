@@ -76,7 +76,6 @@ use chrono::{
     DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeDelta, TimeZone, Timelike, Weekday,
 };
 use chrono_tz::Europe::Copenhagen;
-use serde::Deserialize;
 
 /// How many days ahead [`OpeningHours::next_opening`] and
 /// [`OpeningHours::current_window_end`] look. Long enough to get past
@@ -131,48 +130,10 @@ const EN_MONTHS: [&str; 12] = [
     "December",
 ];
 
-/// The `[opening_hours]` table as written in the configuration file: plain
-/// strings, checked by [`OpeningHours::from_config`]. Strings rather than
-/// typed times so that a mistake is reported with the weekday and the text
-/// the person wrote, not as a generic deserialisation error.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct OpeningHoursConfig {
-    /// Monday's ranges, `"HH:MM-HH:MM"` in Copenhagen local time.
-    pub mon: Vec<String>,
-    /// Tuesday's ranges.
-    pub tue: Vec<String>,
-    /// Wednesday's ranges.
-    pub wed: Vec<String>,
-    /// Thursday's ranges.
-    pub thu: Vec<String>,
-    /// Friday's ranges.
-    pub fri: Vec<String>,
-    /// Saturday's ranges.
-    pub sat: Vec<String>,
-    /// Sunday's ranges.
-    pub sun: Vec<String>,
-    /// Whole local dates (`"YYYY-MM-DD"`) on which the chat is closed.
-    pub closed: Vec<String>,
-}
-
-impl Default for OpeningHoursConfig {
-    /// Monday–Thursday 14:00–20:00, Friday 12:00–16:00, weekends closed, no
-    /// closed dates: the same as [`OpeningHours::default`].
-    fn default() -> Self {
-        let weekday = || vec!["14:00-20:00".to_owned()];
-        OpeningHoursConfig {
-            mon: weekday(),
-            tue: weekday(),
-            wed: weekday(),
-            thu: weekday(),
-            fri: vec!["12:00-16:00".to_owned()],
-            sat: Vec::new(),
-            sun: Vec::new(),
-            closed: Vec::new(),
-        }
-    }
-}
+/// The `[opening_hours]` table as written in the configuration file (and
+/// on the coordinator's settings page): defined with the wire protocol so
+/// the console edits the very type the server checks.
+pub use app::protocol::console::OpeningHoursConfig;
 
 /// Why the `[opening_hours]` table was refused. Each variant names the key
 /// (`mon`…`sun` or `closed`) and the text as written, so the message points
@@ -715,6 +676,7 @@ pub fn chat_hours(hours: &OpeningHours, now_ms: i64) -> app::service::ChatHours 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
 
     /// A UTC instant in Unix milliseconds.
     fn utc(year: i32, month: u32, day: u32, hour: u32, minute: u32) -> i64 {

@@ -15,6 +15,8 @@
 //! - [`chat`]: anonymous conversations: storage, relay, the visitor's socket.
 //! - [`console`]: the counsellor's live socket.
 //! - [`hours`]: the chat's opening hours in Copenhagen time.
+//! - [`settings`]: what coordinators change live (texts, hours, risk words,
+//!   canned replies).
 //! - [`routes`]: plain HTTP routes (health checks).
 //! - [`security`]: security headers for every response.
 //! - [`static_files`]: the compressed, long-cached WASM/JS/CSS bundle.
@@ -30,6 +32,7 @@ pub mod db;
 pub mod hours;
 pub mod routes;
 pub mod security;
+pub mod settings;
 pub mod shutdown;
 pub mod startup;
 pub mod state;

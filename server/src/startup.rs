@@ -58,6 +58,9 @@ pub enum StartupError {
     /// The TOTP key is unusable or cannot be created.
     #[error(transparent)]
     TotpKey(#[from] crate::auth::totp::TotpKeyError),
+    /// A coordinator's stored settings could not be read.
+    #[error("cannot read the stored settings: {0}")]
+    Settings(#[from] crate::settings::SettingsError),
     /// The data folder could not be created.
     #[error("cannot create the data folder {path}: {source}")]
     DataDir {
@@ -81,12 +84,14 @@ pub struct Application {
 impl Application {
     /// Opens the database (applying migrations), binds the listener and
     /// builds the router. Nothing is served until [`Application::run_until_stopped`].
-    pub async fn build(settings: Settings) -> Result<Application, StartupError> {
+    pub async fn build(mut settings: Settings) -> Result<Application, StartupError> {
         std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartupError::DataDir {
             path: settings.data_dir.display().to_string(),
             source,
         })?;
         let db = Db::connect(&settings.database_url(), settings.db_max_connections).await?;
+        // A coordinator's changes stand over the configuration file's values.
+        crate::settings::load_stored(&db, &mut settings).await?;
         let listener =
             TcpListener::bind(settings.addr)
                 .await
@@ -119,14 +124,18 @@ impl Application {
             code_key: Arc::new(code_key),
             code_guesses: Arc::default(),
             conversation_limits: Arc::default(),
-            hours: Arc::new(settings.hours()),
+            hours: Arc::new(crate::settings::Swap::new(settings.hours())),
+            risk: Arc::new(crate::settings::Swap::new(settings.risk_matcher())),
             retention: settings.retention(),
             shutdown,
         };
         let state = AppState {
             leptos_options,
             db: db.clone(),
-            service: Arc::new(settings.service.clone()),
+            service: Arc::new(crate::settings::Swap::new(settings.service.clone())),
+            settings: Arc::new(crate::settings::Editing::new(
+                settings.opening_hours.clone(),
+            )),
             chat,
             https: settings.https,
         };
@@ -223,8 +232,11 @@ fn router(state: AppState, settings: &Settings, hashed: bool, auth: Arc<AuthSett
     let service = state.service.clone();
     let hours = state.chat.hours.clone();
     let context = move || {
-        provide_context((*service).clone());
-        provide_context(crate::hours::chat_hours(&hours, crate::db::now_millis()));
+        provide_context((*service.get()).clone());
+        provide_context(crate::hours::chat_hours(
+            &hours.get(),
+            crate::db::now_millis(),
+        ));
     };
     let options = state.leptos_options.clone();
 
@@ -236,6 +248,7 @@ fn router(state: AppState, settings: &Settings, hashed: bool, auth: Arc<AuthSett
         .route("/ws/console", get(ws::console))
         .route("/console", get(crate::routes::console_page::console_page))
         .merge(crate::routes::auth::router(settings.https, auth))
+        .merge(crate::settings::router(settings.https))
         .nest(
             &format!("/{}", state.leptos_options.site_pkg_dir),
             pkg_router(&settings.site_root, hashed),

@@ -14,8 +14,11 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The database pool.
     pub db: Db,
-    /// The service's name, texts and helplines, as every page shows them.
-    pub service: Arc<ServiceInfo>,
+    /// The service's name, texts and helplines, as every page shows them
+    /// (swapped when a coordinator changes them).
+    pub service: Arc<crate::settings::Swap<ServiceInfo>>,
+    /// The settings pages' own state (the hours as written, one writer).
+    pub settings: Arc<crate::settings::Editing>,
     /// The live chat: storage, relay, shutdown signal.
     pub chat: ChatService,
     /// Served over HTTPS (WebSocket Origin checks expect `https://`).

@@ -385,3 +385,11 @@ pub async fn totp_disable(code: &str) -> Result<(), ApiError> {
     .await
     .map(drop)
 }
+
+/// A same-origin JSON request to another console API (`/api/canned`,
+/// `/api/settings`): the status and the body text, or `Err` when the server
+/// cannot be reached.
+pub async fn request(method: &str, path: &str, body: Option<&str>) -> Result<(u16, String), ()> {
+    let response = fetch_at(path, method, body).await.map_err(|_| ())?;
+    Ok((response.status(), text(&response).await.unwrap_or_default()))
+}

@@ -398,3 +398,12 @@ pub fn block(model: ConsoleModel, conversation: i64) -> bool {
     }
     sent
 }
+
+/// Sets a chat's priority by hand (a waiting chat or one of this
+/// counsellor's); the queue or the chat's `priority` frame shows the result.
+pub fn set_priority(conversation: i64, priority: i32) -> bool {
+    send(&ConsoleClientMsg::SetPriority {
+        conversation,
+        priority,
+    })
+}

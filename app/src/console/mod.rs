@@ -12,7 +12,11 @@
 //! - [`model`]: the console's state as signals and how server frames change
 //!   it. Pure, unit-tested on the host.
 //! - [`texts`]: every console text, Danish and English.
-//! - `api` (browser): log in, who am I, log out.
+//! - [`canned`]: the composer's `/` picker of canned replies.
+//! - [`settings`]: the settings pages (service, hours, risk words, canned
+//!   replies).
+//! - `flags` (browser): risk words and priority buttons.
+//! - `api` (browser): log in, who am I, log out, other JSON calls.
 //! - `connection` (browser): the socket, reconnects, keep-alive.
 //! - `view` (browser): the components.
 //! - `alerts` (browser): the optional chime and the keyboard shortcuts.
@@ -21,7 +25,9 @@
 //! - `security` (browser): own password, second factor, and choosing a
 //!   password with a one-time code.
 
+pub mod canned;
 pub mod model;
+pub mod settings;
 pub mod texts;
 
 #[cfg(feature = "console")]
@@ -30,6 +36,8 @@ mod alerts;
 mod api;
 #[cfg(feature = "console")]
 mod connection;
+#[cfg(feature = "console")]
+mod flags;
 #[cfg(feature = "console")]
 mod security;
 #[cfg(feature = "console")]

@@ -495,6 +495,29 @@ impl ConsoleModel {
                 client_id,
             } => self.on_error(code, conversation, client_id),
             ConsoleServerMsg::Pong => FollowUp::Nothing,
+            ConsoleServerMsg::Priority {
+                conversation,
+                priority,
+                risk_words,
+            } => {
+                let flagged = !risk_words.is_empty();
+                let changed = self.with_chat(conversation, |chat| {
+                    let entry = chat.entry.as_mut()?;
+                    let new_words = risk_words.iter().any(|w| !entry.risk_words.contains(w));
+                    entry.priority = priority;
+                    entry.risk_words = risk_words;
+                    Some(new_words)
+                });
+                if flagged && changed.flatten() == Some(true) {
+                    let tools = self.lang.get_untracked().tools();
+                    self.announce(fill(
+                        tools.announce_risk,
+                        "name",
+                        &self.name_of(conversation),
+                    ));
+                }
+                FollowUp::Nothing
+            }
         }
     }
 
@@ -740,6 +763,7 @@ mod tests {
             nickname: Some("Bo".into()),
             talk: 1,
             previous_counsellor: None,
+            risk_words: Vec::new(),
         }
     }
 
@@ -903,6 +927,45 @@ mod tests {
                 model.announcement.get_untracked(),
                 "Du har samtalen med Bo."
             );
+        });
+    }
+
+    #[test]
+    fn risk_words_in_an_open_chat_show_and_are_announced_once() {
+        Owner::new().with(|| {
+            let model = ConsoleModel::new(Lang::Da, NOW);
+            model.apply(welcome(vec![]), NOW);
+            claimed(&model, 3);
+            let flag = |priority: i32, words: &[&str]| ConsoleServerMsg::Priority {
+                conversation: 3,
+                priority,
+                risk_words: words.iter().map(|w| (*w).to_owned()).collect(),
+            };
+            model.apply(flag(1, &["overdosis"]), NOW);
+            let entry = chat(&model, 3).entry.expect("known");
+            assert_eq!(
+                (entry.priority, entry.risk_words),
+                (1, vec!["overdosis".to_owned()])
+            );
+            assert_eq!(
+                model.announcement.get_untracked(),
+                "Risikoord i samtalen med Bo."
+            );
+            model.announcement.set(String::new());
+            model.apply(flag(2, &["overdosis"]), NOW);
+            assert_eq!(chat(&model, 3).entry.map(|e| e.priority), Some(2));
+            assert_eq!(
+                model.announcement.get_untracked(),
+                "",
+                "a priority change alone is not announced again"
+            );
+            let unknown = ConsoleServerMsg::Priority {
+                conversation: 99,
+                priority: 2,
+                risk_words: vec!["vold".into()],
+            };
+            assert_eq!(model.apply(unknown, NOW), FollowUp::Nothing);
+            assert_eq!(model.announcement.get_untracked(), "");
         });
     }
 

@@ -28,6 +28,9 @@ pub enum Page {
     Security,
     /// Accounts and the audit log (coordinators).
     Team,
+    /// Canned replies for everyone; the service's settings for
+    /// coordinators.
+    Settings,
 }
 
 /// The navigation state, shared through context.
@@ -154,6 +157,7 @@ pub fn NavBar() -> impl IntoView {
         <nav class="pages" aria-label=move || t().nav_label>
             {item(Page::Chats, |t| t.nav_chats)}
             {item(Page::Security, |t| t.nav_security)}
+            {item(Page::Settings, |t| t.nav_settings)}
             {move || nav.is_coordinator().then(|| item(Page::Team, |t| t.nav_team))}
         </nav>
     }
@@ -168,6 +172,7 @@ pub fn Pages() -> impl IntoView {
         Page::Chats => ().into_any(),
         Page::Security => view! { <super::security::SecurityPage /> }.into_any(),
         Page::Team => view! { <TeamPage /> }.into_any(),
+        Page::Settings => view! { <super::settings::SettingsPage /> }.into_any(),
     }
 }
 

@@ -560,6 +560,209 @@ fn has_nickname(entry: &QueueEntry) -> bool {
         .is_some_and(|n| !n.trim().is_empty())
 }
 
+/// The texts of the console's tools: risk flags and priority, canned
+/// replies, and the coordinator's settings pages. A struct of their own so
+/// features can add texts without touching each other's lines.
+#[derive(Debug)]
+pub struct ToolTexts {
+    /// Announced when a risk word flags one of this counsellor's chats: `{name}`.
+    pub announce_risk: &'static str,
+    /// Before the matched risk words: "Risikoord:".
+    pub risk_words: &'static str,
+    /// Priority names, from low (-1) to urgent (2).
+    pub priorities: [&'static str; 4],
+    /// Before the priority: "Prioritet:".
+    pub priority_label: &'static str,
+    /// Raises a chat's priority: `{name}`.
+    pub raise: &'static str,
+    /// Lowers a chat's priority: `{name}`.
+    pub lower: &'static str,
+    /// The canned reply list's label.
+    pub canned_label: &'static str,
+    /// Under the composer, how to use canned replies.
+    pub canned_hint: &'static str,
+    /// No reply matches what was typed.
+    pub canned_none: &'static str,
+    /// Marks a shared reply in the list.
+    pub canned_shared: &'static str,
+    /// Marks a personal reply in the list.
+    pub canned_own: &'static str,
+    /// Settings page heading.
+    pub settings_heading: &'static str,
+    /// Only coordinators change the service's settings.
+    pub settings_coordinators_only: &'static str,
+    /// The settings could not be loaded.
+    pub settings_unavailable: &'static str,
+    /// Section: the service.
+    pub service_heading: &'static str,
+    /// Field: the service's name.
+    pub service_name: &'static str,
+    /// Field: the tagline in Danish.
+    pub tagline_da: &'static str,
+    /// Field: the tagline in English.
+    pub tagline_en: &'static str,
+    /// Field: the quick-exit address.
+    pub quick_exit: &'static str,
+    /// Section: opening hours.
+    pub hours_heading: &'static str,
+    /// How to write opening hours.
+    pub hours_hint: &'static str,
+    /// Weekday names, Monday first.
+    pub weekdays: [&'static str; 7],
+    /// Field: closed dates.
+    pub closed_dates: &'static str,
+    /// How to write closed dates.
+    pub closed_hint: &'static str,
+    /// Section: risk words.
+    pub risk_heading: &'static str,
+    /// How risk words work.
+    pub risk_hint: &'static str,
+    /// Field: Danish risk words.
+    pub risk_da: &'static str,
+    /// Field: English risk words.
+    pub risk_en: &'static str,
+    /// Saves one section.
+    pub save: &'static str,
+    /// Saved.
+    pub saved: &'static str,
+    /// Refused, with the server's explanation: `{field}`, `{message}`.
+    pub refused: &'static str,
+    /// The change could not be saved (network, server).
+    pub save_failed: &'static str,
+    /// Section: canned replies.
+    pub canned_heading: &'static str,
+    /// Field: language of a reply.
+    pub canned_lang: &'static str,
+    /// Field: the shortcut.
+    pub canned_shortcut: &'static str,
+    /// Field: the text.
+    pub canned_text: &'static str,
+    /// Option: shared with the team (coordinators).
+    pub canned_make_shared: &'static str,
+    /// Adds a reply.
+    pub canned_add: &'static str,
+    /// Deletes a reply: `{shortcut}`.
+    pub canned_delete: &'static str,
+    /// Language names: Danish, English.
+    pub languages: [&'static str; 2],
+}
+
+/// Danish tool texts.
+pub static TOOLS_DA: ToolTexts = ToolTexts {
+    announce_risk: "Risikoord i samtalen med {name}.",
+    risk_words: "Risikoord:",
+    priorities: ["Lav", "Normal", "Forhøjet", "Akut"],
+    priority_label: "Prioritet:",
+    raise: "Hæv prioritet for {name}",
+    lower: "Sænk prioritet for {name}",
+    canned_label: "Standardsvar",
+    canned_hint: "Skriv / for standardsvar.",
+    canned_none: "Intet standardsvar passer.",
+    canned_shared: "fælles",
+    canned_own: "dit eget",
+    settings_heading: "Indstillinger",
+    settings_coordinators_only: "Kun koordinatorer kan ændre tjenestens indstillinger. Dine egne standardsvar kan du ændre herunder.",
+    settings_unavailable: "Indstillingerne kunne ikke hentes. Prøv igen.",
+    service_heading: "Tjenesten",
+    service_name: "Navn",
+    tagline_da: "Undertitel (dansk)",
+    tagline_en: "Undertitel (engelsk)",
+    quick_exit: "Hurtig-exit-adresse (https://)",
+    hours_heading: "Åbningstider",
+    hours_hint: "Tider som 14:00-20:00, flere adskilt af komma. Tomt felt: lukket.",
+    weekdays: [
+        "Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag",
+    ],
+    closed_dates: "Lukkedage",
+    closed_hint: "Én dato pr. linje, som 2026-12-24.",
+    risk_heading: "Risikoord",
+    risk_hint: "Ord og udtryk, der rykker en samtale op i køen, når personen skriver dem. Ét pr. linje; hele ord, store og små bogstaver er ligegyldige.",
+    risk_da: "Danske ord",
+    risk_en: "Engelske ord",
+    save: "Gem",
+    saved: "Gemt.",
+    refused: "Ikke gemt: {field}: {message}",
+    save_failed: "Kunne ikke gemme. Prøv igen.",
+    canned_heading: "Standardsvar",
+    canned_lang: "Sprog",
+    canned_shortcut: "Genvej (fx velkommen)",
+    canned_text: "Tekst",
+    canned_make_shared: "Fælles for hele teamet",
+    canned_add: "Tilføj standardsvar",
+    canned_delete: "Slet /{shortcut}",
+    languages: ["Dansk", "Engelsk"],
+};
+
+/// English tool texts.
+pub static TOOLS_EN: ToolTexts = ToolTexts {
+    announce_risk: "Risk words in the chat with {name}.",
+    risk_words: "Risk words:",
+    priorities: ["Low", "Normal", "Raised", "Urgent"],
+    priority_label: "Priority:",
+    raise: "Raise priority for {name}",
+    lower: "Lower priority for {name}",
+    canned_label: "Canned replies",
+    canned_hint: "Type / for canned replies.",
+    canned_none: "No canned reply matches.",
+    canned_shared: "shared",
+    canned_own: "yours",
+    settings_heading: "Settings",
+    settings_coordinators_only: "Only coordinators can change the service's settings. You can change your own canned replies below.",
+    settings_unavailable: "The settings could not be loaded. Try again.",
+    service_heading: "The service",
+    service_name: "Name",
+    tagline_da: "Tagline (Danish)",
+    tagline_en: "Tagline (English)",
+    quick_exit: "Quick exit address (https://)",
+    hours_heading: "Opening hours",
+    hours_hint: "Times like 14:00-20:00, several separated by commas. Empty: closed.",
+    weekdays: [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ],
+    closed_dates: "Closed dates",
+    closed_hint: "One date per line, like 2026-12-24.",
+    risk_heading: "Risk words",
+    risk_hint: "Words and phrases that move a chat up the queue when the person writes them. One per line; whole words, case does not matter.",
+    risk_da: "Danish words",
+    risk_en: "English words",
+    save: "Save",
+    saved: "Saved.",
+    refused: "Not saved: {field}: {message}",
+    save_failed: "Could not save. Try again.",
+    canned_heading: "Canned replies",
+    canned_lang: "Language",
+    canned_shortcut: "Shortcut (e.g. welcome)",
+    canned_text: "Text",
+    canned_make_shared: "Shared with the whole team",
+    canned_add: "Add canned reply",
+    canned_delete: "Delete /{shortcut}",
+    languages: ["Danish", "English"],
+};
+
+impl Lang {
+    /// The tool texts in this language.
+    pub fn tools(self) -> &'static ToolTexts {
+        match self {
+            Lang::Da => &TOOLS_DA,
+            Lang::En => &TOOLS_EN,
+        }
+    }
+}
+
+impl ToolTexts {
+    /// A priority's name (out-of-range values take the nearest).
+    pub fn priority(&self, priority: i32) -> &'static str {
+        let i = usize::try_from(priority.clamp(-1, 2) + 1).unwrap_or(1);
+        self.priorities[i]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -575,6 +778,7 @@ mod tests {
             nickname: None,
             talk: 1,
             previous_counsellor: None,
+            risk_words: Vec::new(),
         }
     }
 
@@ -678,6 +882,8 @@ pub struct TeamTexts {
     pub nav_chats: &'static str,
     /// Navigation: the own security page.
     pub nav_security: &'static str,
+    /// The settings page's tab.
+    pub nav_settings: &'static str,
     /// Navigation: the team page (coordinators).
     pub nav_team: &'static str,
     /// The navigation's accessible name.
@@ -1018,6 +1224,7 @@ impl Lang {
 const TEAM_DA: TeamTexts = TeamTexts {
     nav_chats: "Samtaler",
     nav_security: "Sikkerhed",
+    nav_settings: "Indstillinger",
     nav_team: "Team",
     nav_label: "Sider",
     team_heading: "Team",
@@ -1115,6 +1322,7 @@ const TEAM_DA: TeamTexts = TeamTexts {
 const TEAM_EN: TeamTexts = TeamTexts {
     nav_chats: "Chats",
     nav_security: "Security",
+    nav_settings: "Settings",
     nav_team: "Team",
     nav_label: "Pages",
     team_heading: "Team",

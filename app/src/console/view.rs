@@ -10,6 +10,7 @@ use super::model::{ClaimProblem, ConsoleModel, Ended, Line, Link, Session};
 use super::security::SetPasswordForm;
 use super::team::{NavBar, Page, Pages};
 use super::texts::{Lang, OUTCOMES, Texts, fill};
+use super::{canned, flags};
 use crate::protocol::console::{Outcome, QueueEntry};
 use crate::protocol::{ErrorCode, MAX_MESSAGE_CHARS, Sender, valid_text};
 use leptos::ev::{KeyboardEvent, SubmitEvent};
@@ -118,6 +119,7 @@ pub fn Console() -> impl IntoView {
     provide_context(model);
     let drafts = Drafts(StoredValue::new(HashMap::new()));
     provide_context(drafts);
+    provide_context(canned::Picker::new());
     let visible = RwSignal::new(!document().hidden());
     provide_context(Visible(visible));
     let on_visibility = Closure::<dyn FnMut()>::new(move || visible.set(!document().hidden()));
@@ -434,6 +436,7 @@ fn LoginForm(
 /// The queue beside this counsellor's chats.
 #[component]
 fn Workspace() -> impl IntoView {
+    canned::load(expect_context::<canned::Picker>());
     view! {
         <div class="workspace">
             <QueuePanel />
@@ -523,7 +526,9 @@ fn QueuePanel() -> impl IntoView {
             <ol class="entries">
                 <For
                     each=move || model.queue.get()
-                    key=|e| (e.conversation, e.priority, e.talk, e.previous_counsellor.clone())
+                    key=|e| {
+                        (e.conversation, e.priority, e.talk, e.previous_counsellor.clone(), e.risk_words.clone())
+                    }
                     let:entry
                 >
                     <QueueItem entry />
@@ -564,6 +569,12 @@ fn QueueItem(entry: QueueEntry) -> impl IntoView {
                 {move || t().waited_for(model.now.get(), since)}
                 {priority.then(|| view! { " " <span class="tag">{move || t().priority}</span> })}
             </p>
+            {entry.with_value(|e| view! { <flags::RiskWords words=e.risk_words.clone() /> })}
+            {entry
+                .with_value(|e| {
+                    let name = t().chat_name(id, Some(e));
+                    view! { <flags::PriorityControl conversation=id priority=e.priority name /> }
+                })}
             <button
                 type="button"
                 class="button small"
@@ -748,13 +759,40 @@ fn ChatPanel(id: i64) -> impl IntoView {
             remember(String::new());
         }
     };
+    let picker = expect_context::<canned::Picker>();
     let on_keydown = move |ev: KeyboardEvent| {
+        let lang = model.lang.get_untracked();
+        match picker.key(&ev.key(), &draft.get_untracked(), lang) {
+            canned::KeyAction::Insert(text) => {
+                ev.prevent_default();
+                draft.set(text.clone());
+                remember(text);
+                return;
+            }
+            canned::KeyAction::Handled => {
+                ev.prevent_default();
+                return;
+            }
+            canned::KeyAction::Pass => {}
+        }
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
             ev.prevent_default();
             send();
         }
     };
 
+    let canned_shown = move || draft.with(|d| picker.options(d, model.lang.get()).len());
+    let canned_open = move || (canned_shown() > 0).to_string();
+    let canned_active = move || {
+        (canned_shown() > 0).then(|| {
+            canned::option_id(
+                picker
+                    .highlighted
+                    .get()
+                    .min(canned_shown().saturating_sub(1)),
+            )
+        })
+    };
     let ended_text = move || {
         ended.get().map(|reason| match reason {
             Ended::ByPerson => t().ended_by_person,
@@ -786,9 +824,12 @@ fn ChatPanel(id: i64) -> impl IntoView {
                             .get()
                             .map(|e| {
                                 let course = t().course(&e);
+                                let flagged = e.risk_words.clone();
                                 view! {
                                     <p class="chat-what">{t().describe(&e)}</p>
                                     {course.map(|c| view! { <p class="chat-course">{c}</p> })}
+                                    <flags::RiskWords words=flagged />
+                                    <flags::PriorityControl conversation=id priority=e.priority name=name.get() />
                                 }
                             })
                     }}
@@ -896,18 +937,29 @@ fn ChatPanel(id: i64) -> impl IntoView {
                                     rows="3"
                                     maxlength=MAX_MESSAGE_CHARS.to_string()
                                     aria-describedby="reply-hint"
+                                    role="combobox"
+                                    aria-autocomplete="list"
+                                    aria-controls=canned::LIST_ID
+                                    aria-expanded=canned_open
+                                    aria-activedescendant=canned_active
                                     disabled=move || !open()
                                     bind:value=draft
                                     on:input=move |_| {
+                                        picker.typed();
                                         remember(draft.get_untracked());
                                         connection::typing(id);
                                     }
                                     on:keydown=on_keydown
                                 ></textarea>
+                                <canned::CannedList draft />
                                 <button type="submit" class="button" disabled=move || !open()>
                                     {move || t().send}
                                 </button>
-                                <p id="reply-hint" class="hint">{move || t().composer_hint}</p>
+                                <p id="reply-hint" class="hint">
+                                    {move || t().composer_hint}
+                                    " "
+                                    {move || model.lang.get().tools().canned_hint}
+                                </p>
                             </form>
                         }
                     })

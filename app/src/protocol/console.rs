@@ -52,6 +52,10 @@ pub struct QueueEntry {
     /// Who talked with the person last time (returning people only).
     #[serde(default)]
     pub previous_counsellor: Option<String>,
+    /// The configured risk words the person's messages or nickname matched,
+    /// as configured (shown as text beside the priority, not colour alone).
+    #[serde(default)]
+    pub risk_words: Vec<String>,
 }
 
 fn first_talk() -> u32 {
@@ -115,6 +119,14 @@ pub enum ConsoleClientMsg {
     },
     /// Keep-alive.
     Ping,
+    /// Sets a chat's priority by hand (waiting chats and this counsellor's
+    /// own), within [`MIN_PRIORITY`]..=[`MAX_PRIORITY`].
+    SetPriority {
+        /// Which conversation.
+        conversation: i64,
+        /// The new priority.
+        priority: i32,
+    },
 }
 
 /// Frames to a counsellor's console.
@@ -188,6 +200,185 @@ pub enum ConsoleServerMsg {
     },
     /// Answer to [`ConsoleClientMsg::Ping`].
     Pong,
+    /// The priority or risk words of one of this counsellor's open chats
+    /// changed (a risk word in a new message, or a priority set by hand).
+    Priority {
+        /// Which conversation.
+        conversation: i64,
+        /// Its priority now.
+        priority: i32,
+        /// Every risk word matched so far.
+        risk_words: Vec<String>,
+    },
+}
+
+/// Lowest priority a counsellor can set: "low" (after normal chats).
+pub const MIN_PRIORITY: i32 = -1;
+/// The normal priority of a new chat.
+pub const NORMAL_PRIORITY: i32 = 0;
+/// The priority a risk word raises a chat to, at least ("raised").
+pub const RISK_PRIORITY: i32 = 1;
+/// Highest priority a counsellor can set: "urgent", above risk-word chats,
+/// because the counsellor's judgement outranks a word list.
+pub const MAX_PRIORITY: i32 = 2;
+
+/// A canned reply as `GET /api/canned` lists it: shared by the team or the
+/// counsellor's own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CannedReply {
+    /// Its id (for `PUT`/`DELETE /api/canned/<id>`).
+    pub id: i64,
+    /// Shared by the whole team (coordinators change these) or personal.
+    pub shared: bool,
+    /// `"da"` or `"en"`.
+    pub lang: String,
+    /// What is typed after `/`: lowercase letters, digits and dashes.
+    pub shortcut: String,
+    /// The text inserted into the composer (at most
+    /// [`MAX_CANNED_REPLY_CHARS`] characters).
+    pub text: String,
+}
+
+/// What `POST /api/canned` and `PUT /api/canned/<id>` take.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CannedReplyInput {
+    /// Shared by the team (coordinators only); ignored by `PUT`.
+    #[serde(default)]
+    pub shared: bool,
+    /// `"da"` or `"en"`.
+    pub lang: String,
+    /// Lowercase letters, digits and dashes, 1–[`MAX_SHORTCUT_CHARS`]; a
+    /// leading `/` is allowed and dropped.
+    pub shortcut: String,
+    /// 1–[`MAX_CANNED_REPLY_CHARS`] characters.
+    pub text: String,
+}
+
+/// Longest canned reply text, in characters.
+pub const MAX_CANNED_REPLY_CHARS: usize = 2000;
+/// Longest shortcut, in characters.
+pub const MAX_SHORTCUT_CHARS: usize = 30;
+
+/// The `[opening_hours]` table as written in the configuration file and on
+/// the coordinator's settings page: plain strings, checked by the server
+/// (`server::hours::OpeningHours::from_config`). Strings rather than typed
+/// times so that a mistake is reported with the weekday and the text the
+/// person wrote, not as a generic deserialisation error.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OpeningHoursConfig {
+    /// Monday's ranges, `"HH:MM-HH:MM"` in Copenhagen local time.
+    pub mon: Vec<String>,
+    /// Tuesday's ranges.
+    pub tue: Vec<String>,
+    /// Wednesday's ranges.
+    pub wed: Vec<String>,
+    /// Thursday's ranges.
+    pub thu: Vec<String>,
+    /// Friday's ranges.
+    pub fri: Vec<String>,
+    /// Saturday's ranges.
+    pub sat: Vec<String>,
+    /// Sunday's ranges.
+    pub sun: Vec<String>,
+    /// Whole local dates (`"YYYY-MM-DD"`) on which the chat is closed.
+    pub closed: Vec<String>,
+}
+
+impl Default for OpeningHoursConfig {
+    /// Monday–Thursday 14:00–20:00, Friday 12:00–16:00, weekends closed, no
+    /// closed dates.
+    fn default() -> Self {
+        let weekday = || vec!["14:00-20:00".to_owned()];
+        OpeningHoursConfig {
+            mon: weekday(),
+            tue: weekday(),
+            wed: weekday(),
+            thu: weekday(),
+            fri: vec!["12:00-16:00".to_owned()],
+            sat: Vec::new(),
+            sun: Vec::new(),
+            closed: Vec::new(),
+        }
+    }
+}
+
+/// The risk word lists (`[risk]` in the configuration file, or the
+/// coordinator's settings page): words and phrases that raise a chat's
+/// priority when the person writes them. Transparent on purpose: plain
+/// lists, matched as whole words, case-folded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RiskWords {
+    /// Danish words and phrases.
+    pub da: Vec<String>,
+    /// English words and phrases.
+    pub en: Vec<String>,
+}
+
+impl Default for RiskWords {
+    /// Suicide, self-harm, overdose, violence and abuse, in everyday words.
+    fn default() -> Self {
+        let list = |words: &[&str]| words.iter().map(|w| (*w).to_owned()).collect();
+        RiskWords {
+            da: list(&[
+                "selvmord",
+                "selvmordstanker",
+                "tage mit liv",
+                "tage mit eget liv",
+                "slå mig ihjel",
+                "slå mig selv ihjel",
+                "ikke leve mere",
+                "vil dø",
+                "skade mig selv",
+                "cutter",
+                "skærer i mig selv",
+                "overdosis",
+                "vold",
+                "slår mig",
+                "sparker mig",
+                "truer mig",
+                "overgreb",
+                "misbruger mig",
+                "voldtaget",
+                "voldtægt",
+            ]),
+            en: list(&[
+                "suicide",
+                "suicidal",
+                "kill myself",
+                "end my life",
+                "want to die",
+                "hurt myself",
+                "self harm",
+                "cutting myself",
+                "overdose",
+                "overdosed",
+                "violence",
+                "beats me",
+                "hits me",
+                "threatens me",
+                "abuse",
+                "abused",
+                "raped",
+                "rape",
+            ]),
+        }
+    }
+}
+
+/// The coordinator's settings as `GET /api/settings` returns them; each
+/// section is replaced with `PUT /api/settings/<section>` (`service`,
+/// `opening_hours`, `risk`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsView {
+    /// Name, tagline, quick-exit address, helplines.
+    pub service: crate::service::ServiceInfo,
+    /// The weekly schedule and closed dates.
+    pub opening_hours: OpeningHoursConfig,
+    /// The risk word lists.
+    pub risk: RiskWords,
 }
 
 #[cfg(test)]
@@ -206,6 +397,7 @@ mod tests {
             nickname: Some("Bo".into()),
             talk: 2,
             previous_counsellor: Some("Mia".into()),
+            risk_words: vec!["overdosis".into()],
         };
         let server = [
             ConsoleServerMsg::Welcome {
@@ -227,6 +419,11 @@ mod tests {
                 conversation: Some(7),
                 client_id: None,
             },
+            ConsoleServerMsg::Priority {
+                conversation: 7,
+                priority: RISK_PRIORITY,
+                risk_words: vec!["vold".into()],
+            },
         ];
         for msg in server {
             let json = serde_json::to_string(&msg).expect("serialises");
@@ -245,6 +442,10 @@ mod tests {
             ConsoleClientMsg::Read {
                 conversation: 7,
                 up_to: 3,
+            },
+            ConsoleClientMsg::SetPriority {
+                conversation: 7,
+                priority: MAX_PRIORITY,
             },
         ];
         for msg in client {

@@ -32,6 +32,13 @@ pub enum ConversationEvent {
         /// Blocked by the counsellor.
         blocked: bool,
     },
+    /// The chat's priority or risk words changed (never shown to the person).
+    Flagged {
+        /// Its priority now.
+        priority: i32,
+        /// Every risk word matched so far.
+        risk_words: Vec<String>,
+    },
 }
 
 /// Per-conversation event capacity; a slower receiver lags and resyncs.

@@ -5,6 +5,7 @@ pub mod code;
 pub mod hub;
 pub mod limit;
 pub mod queue;
+pub mod risk;
 pub mod session;
 pub mod socket;
 pub mod store;
@@ -39,8 +40,10 @@ pub struct ChatService {
     pub conversation_limits: std::sync::Arc<limit::ConversationLimits>,
     /// Resume-code guessing limits (in memory only).
     pub code_guesses: std::sync::Arc<limit::CodeGuesses>,
-    /// When new talks may start.
-    pub hours: std::sync::Arc<crate::hours::OpeningHours>,
+    /// When new talks may start (swapped when a coordinator changes them).
+    pub hours: std::sync::Arc<crate::settings::Swap<crate::hours::OpeningHours>>,
+    /// The risk word lists (swapped when a coordinator changes them).
+    pub risk: std::sync::Arc<crate::settings::Swap<risk::RiskMatcher>>,
     /// Conversations are deleted this long after their last activity.
     pub retention: Duration,
     /// Becomes `true` when the server shuts down: sockets close with 1012

@@ -115,6 +115,10 @@ async fn open(
                 .await
                 .map_err(|error| unavailable(&error))?;
             tracing::info!(conversation = conversation.id, "chat started");
+            // Before the queue hears of it, so it shows up flagged.
+            if let Some(nickname) = &conversation.nickname {
+                super::risk::flag(chat, conversation.id, nickname).await;
+            }
             (conversation, token, 0)
         }
         ChatClientMsg::Continue { version, code } => {
@@ -286,7 +290,7 @@ async fn issue_code(chat: &ChatService, conversation: i64) -> Result<Option<Stri
 
 /// New talks start only within opening hours; the page says when it opens.
 async fn refuse_when_closed(socket: &mut WebSocket, chat: &ChatService) -> Result<(), Exit> {
-    if chat.hours.is_open(crate::db::now_millis()) {
+    if chat.hours.get().is_open(crate::db::now_millis()) {
         return Ok(());
     }
     Err(refuse(
@@ -614,6 +618,7 @@ impl Connection {
                     // This socket gets its own message now, right after the
                     // ack, not whenever the hub's echo comes round.
                     self.deliver(socket, chat, appended.message).await?;
+                    super::risk::flag(chat, self.conversation.id, &text).await;
                 }
                 Ok(())
             }
@@ -663,7 +668,9 @@ impl Connection {
             Ok(ConversationEvent::Typing(Sender::Counsellor)) => {
                 send(socket, &ChatServerMsg::Typing).await
             }
-            Ok(ConversationEvent::Typing(Sender::Visitor)) => Ok(()),
+            Ok(ConversationEvent::Typing(Sender::Visitor) | ConversationEvent::Flagged { .. }) => {
+                Ok(())
+            }
             Ok(ConversationEvent::Read(up_to)) => {
                 send(socket, &ChatServerMsg::Read { up_to }).await
             }

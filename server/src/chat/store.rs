@@ -5,7 +5,7 @@
 //! Works on SQLite and PostgreSQL alike through the shared pool.
 
 use crate::db::{Db, now_millis};
-use app::protocol::console::{Outcome, QueueEntry};
+use app::protocol::console::{Outcome, QueueEntry, RISK_PRIORITY};
 use app::protocol::{AgeBand, ChatMessage, Role, Sender, Topic};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -68,6 +68,9 @@ pub struct Conversation {
     pub previous_counsellor: Option<String>,
     /// The name the person asked to be called by (content).
     pub nickname: Option<String>,
+    /// The configured risk words the person's words matched (see
+    /// [`super::risk`]); derived from content, so kept with it.
+    pub risk_words: Vec<String>,
     /// Random; links the statistics events of one course and nothing else.
     course_token: String,
 }
@@ -85,6 +88,7 @@ impl Conversation {
             nickname: self.nickname.clone(),
             talk: self.talks,
             previous_counsellor: self.previous_counsellor.clone(),
+            risk_words: self.risk_words.clone(),
         }
     }
 }
@@ -127,7 +131,7 @@ fn from_db<T: DeserializeOwned>(text: &str) -> Option<T> {
 
 const CONVERSATION_COLUMNS: &str = "id, role, age_band, topic, state, priority, counsellor_id, \
      created_at, last_activity_at, blocked, read_up_to, queued_at, talks, previous_counsellor_id, \
-     nickname, course_token, (SELECT first_name FROM counsellors \
+     nickname, course_token, risk_words, (SELECT first_name FROM counsellors \
      WHERE counsellors.id = conversations.previous_counsellor_id) AS previous_counsellor";
 
 fn conversation_from_row(row: &AnyRow) -> Result<Conversation, sqlx::Error> {
@@ -156,8 +160,15 @@ fn conversation_from_row(row: &AnyRow) -> Result<Conversation, sqlx::Error> {
         previous_counsellor_id: row.try_get("previous_counsellor_id")?,
         previous_counsellor: row.try_get("previous_counsellor")?,
         nickname: row.try_get("nickname")?,
+        risk_words: risk_words_from_db(row)?,
         course_token: row.try_get("course_token")?,
     })
+}
+
+/// The stored JSON array of matched risk words (empty if unreadable).
+fn risk_words_from_db(row: &AnyRow) -> Result<Vec<String>, sqlx::Error> {
+    let text: String = row.try_get("risk_words")?;
+    Ok(serde_json::from_str(&text).unwrap_or_default())
 }
 
 fn message_from_row(row: &AnyRow) -> Result<ChatMessage, sqlx::Error> {
@@ -535,6 +546,65 @@ impl ConversationStore {
             .execute(self.db.pool())
             .await?;
         Ok(())
+    }
+
+    /// Records risk words a person's words matched: adds them to the
+    /// conversation's list and raises its priority to at least
+    /// [`RISK_PRIORITY`]. `None` when the conversation has ended or is gone.
+    pub async fn flag_risk(
+        &self,
+        conversation: i64,
+        matched: &[String],
+    ) -> Result<Option<Conversation>, StoreError> {
+        let mut tx = self.db.pool().begin().await?;
+        // Writing first takes the write lock at once (see `append`).
+        let raised = sqlx::query(
+            "UPDATE conversations SET priority = CASE WHEN priority < $2 THEN $2 ELSE priority END              WHERE id = $1 AND state <> 'ended' RETURNING risk_words",
+        )
+        .bind(conversation)
+        .bind(i64::from(RISK_PRIORITY))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(raised) = raised else {
+            tx.rollback().await?;
+            return Ok(None);
+        };
+        let mut words = risk_words_from_db(&raised)?;
+        for word in matched {
+            if !words.contains(word) {
+                words.push(word.clone());
+            }
+        }
+        let row = sqlx::query(&format!(
+            "UPDATE conversations SET risk_words = $2 WHERE id = $1 RETURNING {CONVERSATION_COLUMNS}"
+        ))
+        .bind(conversation)
+        .bind(serde_json::to_string(&words).unwrap_or_else(|_| "[]".to_owned()))
+        .fetch_one(&mut *tx)
+        .await?;
+        let flagged = conversation_from_row(&row)?;
+        tx.commit().await?;
+        Ok(Some(flagged))
+    }
+
+    /// Sets a chat's priority by hand: a waiting chat, or an active one of
+    /// `counsellor`'s. `None` when it is neither (taken by someone else,
+    /// ended, gone). The caller checks the range.
+    pub async fn set_priority(
+        &self,
+        conversation: i64,
+        priority: i32,
+        counsellor: i64,
+    ) -> Result<Option<Conversation>, StoreError> {
+        let row = sqlx::query(&format!(
+            "UPDATE conversations SET priority = $2 WHERE id = $1 AND (state = 'waiting'              OR (state = 'active' AND counsellor_id = $3)) RETURNING {CONVERSATION_COLUMNS}"
+        ))
+        .bind(conversation)
+        .bind(i64::from(priority))
+        .bind(counsellor)
+        .fetch_optional(self.db.pool())
+        .await?;
+        Ok(row.as_ref().map(conversation_from_row).transpose()?)
     }
 
     /// The head of the waiting queue (at most `limit`): priority first,

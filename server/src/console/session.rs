@@ -9,7 +9,9 @@ use crate::chat::socket::{Exit, finish, first_text, read_failed, stopping};
 use crate::chat::store::{Conversation, State, StoreError};
 use crate::chat::{ChatService, IDLE_TIMEOUT};
 use crate::db::now_millis;
-use app::protocol::console::{ConsoleClientMsg, ConsoleServerMsg, Outcome, QUEUE_FRAME_ENTRIES};
+use app::protocol::console::{
+    ConsoleClientMsg, ConsoleServerMsg, MAX_PRIORITY, MIN_PRIORITY, Outcome, QUEUE_FRAME_ENTRIES,
+};
 use app::protocol::{
     ChatMessage, ErrorCode, PROTOCOL_VERSION, Sender, close_code, decode, encode, valid_client_id,
     valid_text,
@@ -406,7 +408,47 @@ impl Console {
                 self.end(socket, chat, conversation, Some(Outcome::Other), true)
                     .await
             }
+            ConsoleClientMsg::SetPriority {
+                conversation,
+                priority,
+            } => {
+                self.set_priority(socket, chat, conversation, priority)
+                    .await
+            }
         }
+    }
+
+    /// A priority set by hand: on a waiting chat (every console's queue
+    /// re-sorts) or on one of this counsellor's own (their console hears it
+    /// through the conversation's events, like a risk flag).
+    async fn set_priority(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        id: i64,
+        priority: i32,
+    ) -> Result<(), Exit> {
+        if !(MIN_PRIORITY..=MAX_PRIORITY).contains(&priority) {
+            return send(socket, &error(ErrorCode::InvalidFrame, Some(id), None)).await;
+        }
+        let changed = chat
+            .store
+            .set_priority(id, priority, self.counsellor.id.0)
+            .await
+            .map_err(|e| unavailable(&e))?;
+        let Some(changed) = changed else {
+            return send(socket, &error(ErrorCode::NotFound, Some(id), None)).await;
+        };
+        tracing::info!(conversation = id, counsellor = %self.counsellor.id, priority, "priority set");
+        chat.hub.publish(
+            id,
+            ConversationEvent::Flagged {
+                priority: changed.priority,
+                risk_words: changed.risk_words,
+            },
+        );
+        chat.hub.queue_changed();
+        Ok(())
     }
 
     async fn claim(
@@ -621,6 +663,18 @@ impl Console {
                     },
                 )
                 .await
+            }
+            Forwarded::Event(ConversationEvent::Flagged {
+                priority,
+                risk_words,
+            }) => {
+                let conversation = id;
+                let msg = ConsoleServerMsg::Priority {
+                    conversation,
+                    priority,
+                    risk_words,
+                };
+                send(socket, &msg).await
             }
             Forwarded::Event(_) => Ok(()),
         }

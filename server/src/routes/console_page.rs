@@ -24,7 +24,7 @@ pub async fn console_page(State(state): State<AppState>) -> Response {
     }
     let nonce = hex(&bytes);
     let policy = app::security::content_security_policy(Some(&nonce));
-    let mut response = Html(shell(&state.service.name, &nonce)).into_response();
+    let mut response = Html(shell(&state.service.get().name, &nonce)).into_response();
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&policy) {
         headers.insert(header::CONTENT_SECURITY_POLICY, value);

@@ -8,7 +8,8 @@ use http::header;
 
 /// `GET /manifest.webmanifest`.
 pub async fn manifest(State(state): State<AppState>) -> impl IntoResponse {
-    let name = &state.service.name;
+    let service = state.service.get();
+    let name = &service.name;
     let short_name: String = name.chars().take(12).collect();
     let body = serde_json::json!({
         "name": name,

@@ -7,6 +7,7 @@ mod live;
 
 mod audit;
 mod auth;
+mod canned;
 mod chat;
 mod codes;
 mod config;
@@ -16,7 +17,9 @@ mod hours;
 mod logging;
 mod pages;
 mod restart;
+mod risk;
 mod sessions;
+mod settings;
 mod startup;
 mod static_files;
 mod team;
