@@ -311,6 +311,8 @@ fn LoginForm(
     // The second-factor code, asked for once the server says it is needed.
     let totp = RwSignal::new(None::<String>);
     // Choosing a password with a one-time code instead of logging in.
+    // Only whether it is asked for redraws the field (not each keystroke).
+    let asks_totp = Memo::new(move |_| totp.with(Option::is_some));
     let with_code = RwSignal::new(false);
     let password_set = RwSignal::new(false);
     focus_later("login");
@@ -394,8 +396,8 @@ fn LoginForm(
                     bind:value=password
                 />
                 {move || {
-                    totp.get()
-                        .is_some()
+                    asks_totp
+                        .get()
                         .then(|| {
                             view! {
                                 <label for="totp">{move || model.lang.get().team().totp_code}</label>
