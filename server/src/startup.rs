@@ -119,6 +119,7 @@ impl Application {
             hours: Arc::new(settings.hours()),
             retention: settings.retention(),
             shutdown,
+            work: Arc::new(settings.chat_work()),
         };
         let state = AppState {
             leptos_options,
@@ -138,6 +139,9 @@ impl Application {
             tokio::spawn(crate::chat::queue::keep_fresh(
                 state.chat.store.clone(),
                 state.chat.hub.clone(),
+            )),
+            tokio::spawn(crate::console::returns::keep_returning(
+                state.chat.clone(),
             )),
         ];
         let router =
@@ -218,9 +222,15 @@ fn router(state: AppState, settings: &Settings, hashed: bool) -> Router {
     let routes = generate_route_list(App);
     let service = state.service.clone();
     let hours = state.chat.hours.clone();
+    let chat = state.chat.clone();
     let context = move || {
         provide_context((*service).clone());
-        provide_context(crate::hours::chat_hours(&hours, crate::db::now_millis()));
+        let now = crate::db::now_millis();
+        let mut chat_hours = crate::hours::chat_hours(&hours, now);
+        // Within hours but nobody available: the page shows the chat as
+        // closed, like outside hours.
+        chat_hours.open_now = chat.open_for_new_chats(now);
+        provide_context(chat_hours);
     };
     let options = state.leptos_options.clone();
 

@@ -398,3 +398,10 @@ pub fn block(model: ConsoleModel, conversation: i64) -> bool {
     }
     sent
 }
+
+/// Sends a frame of the chat-work features (transfer, status, notes,
+/// concerns, the coordinator's view). `false` when offline: nothing was
+/// sent, and the dialog stays for another try.
+pub fn send_work(msg: &ConsoleClientMsg) -> bool {
+    send(msg)
+}
