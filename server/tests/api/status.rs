@@ -103,6 +103,11 @@ async fn the_chat_opens_for_new_visitors_only_while_someone_is_available(app: Te
     assert!(!chat_is_open(&app).await, "nobody on duty");
     let cookie = log_in_counsellor(&app, "anna", "Anna").await;
     let mut anna = open_console(&app, &cookie).await;
+    // On duty once her console has the team.
+    expect(&mut anna, |m: &ConsoleServerMsg| {
+        matches!(m, ConsoleServerMsg::Team { .. }).then_some(())
+    })
+    .await;
     assert!(chat_is_open(&app).await, "Anna is available");
 
     for (status, open) in [
