@@ -59,7 +59,7 @@ pub async fn spawn_configured(database: Database, configure: fn(&mut Settings)) 
 }
 
 fn unanswered_quickly(settings: &mut Settings) {
-    settings.unanswered_claim_secs = 1;
+    settings.unanswered_claim_secs = 2;
 }
 
 fn console_grace_short(settings: &mut Settings) {
@@ -394,7 +394,7 @@ async fn a_claimed_chat_without_a_reply_returns_to_the_queue_with_an_alert(app: 
 async fn a_chat_with_a_reply_stays_with_its_counsellor(app: TestApp) {
     let (_visitor, mut anna, conversation) = chat_with_anna(&app).await;
     counsellor_says(&mut anna, conversation, "c1", "Hej, jeg er her").await;
-    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(3500)).await;
     let anna_id = id_of(&app, "anna").await;
     assert_eq!(
         stored_state(&app, conversation).await,
