@@ -67,7 +67,33 @@ pub struct Settings {
     /// The risk word lists (`[risk]`, `da` and `en`) that raise a chat's
     /// priority in the counsellors' queue.
     pub risk: app::protocol::console::RiskWords,
+    /// New chats open only while a counsellor on duty is available (not
+    /// busy or away), besides the opening hours. Default `true`.
+    pub chat_needs_available_counsellor: bool,
+    /// A claimed (or transferred) chat with no counsellor reply within this
+    /// many seconds goes back to the queue with an alert. Default 180.
+    pub unanswered_claim_secs: u64,
+    /// A chat whose counsellor has had no console open for this many
+    /// seconds goes back to the queue. Default 120.
+    pub console_gone_grace_secs: u64,
+    /// Names the note editor warns about (course notes, handover notes,
+    /// concerns). Default: common Danish first names.
+    pub note_names: Vec<String>,
+    /// The service's emergency procedure, shown when a counsellor records a
+    /// concern. Default: the console's own text (call 112 on danger to
+    /// life, tell the coordinator, record the concern).
+    pub emergency_procedure: Option<String>,
+    /// Guidance on the duty to notify the municipality (underretningspligt),
+    /// shown with a concern about an under-18. Default: the console's own.
+    pub duty_to_notify: Option<String>,
 }
+
+/// Common Danish first names: the default list the note screening warns on.
+const DEFAULT_NOTE_NAMES: [&str; 24] = [
+    "Mads", "Mathias", "Frederik", "Oliver", "Lucas", "William", "Noah", "Emil", "Magnus",
+    "Malthe", "Victor", "Jonas", "Emma", "Ida", "Sofie", "Freja", "Clara", "Laura", "Anna", "Ella",
+    "Alma", "Josefine", "Mathilde", "Karla",
+];
 
 impl Default for Settings {
     fn default() -> Self {
@@ -86,6 +112,12 @@ impl Default for Settings {
             session_idle_secs: 3600,
             session_max_secs: 12 * 3600,
             risk: app::protocol::console::RiskWords::default(),
+            chat_needs_available_counsellor: true,
+            unanswered_claim_secs: 180,
+            console_gone_grace_secs: 120,
+            note_names: DEFAULT_NOTE_NAMES.iter().map(|n| (*n).to_owned()).collect(),
+            emergency_procedure: None,
+            duty_to_notify: None,
         }
     }
 }
@@ -276,6 +308,13 @@ impl Settings {
                 reason: "session timeouts must be at least one second".to_owned(),
             });
         }
+        if self.unanswered_claim_secs == 0 || self.console_gone_grace_secs == 0 {
+            return Err(ConfigError::InvalidVariable {
+                name: "unanswered_claim_secs",
+                reason: "unanswered_claim_secs and console_gone_grace_secs must be at least 1"
+                    .to_owned(),
+            });
+        }
         if let Some(url) = &self.database_url
             && crate::db::Backend::from_url(url).is_err()
         {
@@ -297,6 +336,24 @@ impl Settings {
     /// default schedule stands in should that ever be skipped).
     pub fn hours(&self) -> crate::hours::OpeningHours {
         crate::hours::OpeningHours::from_config(&self.opening_hours).unwrap_or_default()
+    }
+
+    /// How the console works with chats (see [`crate::console::ChatWork`]).
+    pub fn chat_work(&self) -> crate::console::ChatWork {
+        let text = |t: &Option<String>| t.clone().filter(|t| !t.trim().is_empty());
+        crate::console::ChatWork {
+            needs_available_counsellor: self.chat_needs_available_counsellor,
+            unanswered_claim: std::time::Duration::from_secs(self.unanswered_claim_secs.max(1)),
+            console_gone_grace: std::time::Duration::from_secs(self.console_gone_grace_secs.max(1)),
+            names: self
+                .note_names
+                .iter()
+                .map(|n| n.trim().to_owned())
+                .filter(|n| !n.is_empty())
+                .collect(),
+            emergency_procedure: text(&self.emergency_procedure),
+            duty_to_notify: text(&self.duty_to_notify),
+        }
     }
 
     /// How long an anonymous conversation is kept after its last activity.

@@ -128,6 +128,7 @@ impl Application {
             risk: Arc::new(crate::settings::Swap::new(settings.risk_matcher())),
             retention: settings.retention(),
             shutdown,
+            work: Arc::new(settings.chat_work()),
         };
         let state = AppState {
             leptos_options,
@@ -151,6 +152,7 @@ impl Application {
                 state.chat.store.clone(),
                 state.chat.hub.clone(),
             )),
+            tokio::spawn(crate::console::returns::keep_returning(state.chat.clone())),
         ];
         let auth = Arc::new(AuthSettings::from_settings(&settings)?);
         let router = router(state.clone(), &settings, hashed, auth)
@@ -231,12 +233,15 @@ fn router(state: AppState, settings: &Settings, hashed: bool, auth: Arc<AuthSett
     let routes = generate_route_list(App);
     let service = state.service.clone();
     let hours = state.chat.hours.clone();
+    let chat = state.chat.clone();
     let context = move || {
         provide_context((*service.get()).clone());
-        provide_context(crate::hours::chat_hours(
-            &hours.get(),
-            crate::db::now_millis(),
-        ));
+        let now = crate::db::now_millis();
+        let mut chat_hours = crate::hours::chat_hours(&hours.get(), now);
+        // Within hours but nobody available: the page shows the chat as
+        // closed, like outside hours.
+        chat_hours.open_now = chat.open_for_new_chats(now);
+        provide_context(chat_hours);
     };
     let options = state.leptos_options.clone();
 

@@ -407,3 +407,10 @@ pub fn set_priority(conversation: i64, priority: i32) -> bool {
         priority,
     })
 }
+
+/// Sends a frame of the chat-work features (transfer, status, notes,
+/// concerns, the coordinator's view). `false` when offline: nothing was
+/// sent, and the dialog stays for another try.
+pub fn send_work(msg: &ConsoleClientMsg) -> bool {
+    send(msg)
+}

@@ -24,11 +24,17 @@
 //!   (accounts, one-time codes, the audit log).
 //! - `security` (browser): own password, second factor, and choosing a
 //!   password with a one-time code.
+//! - [`work`]: transfers, team status, course notes, concerns, the
+//!   coordinator's view (state; pure, unit-tested on the host).
+//! - `team_status`, `transfer`, `notes`, `watch` (browser): the status
+//!   selector and alerts, the transfer dialog, the chat's side panel (notes,
+//!   handover note, concern), the coordinator's overview.
 
 pub mod canned;
 pub mod model;
 pub mod settings;
 pub mod texts;
+pub mod work;
 
 #[cfg(feature = "console")]
 mod alerts;
@@ -39,11 +45,19 @@ mod connection;
 #[cfg(feature = "console")]
 mod flags;
 #[cfg(feature = "console")]
+mod notes;
+#[cfg(feature = "console")]
 mod security;
 #[cfg(feature = "console")]
 mod team;
 #[cfg(feature = "console")]
+mod team_status;
+#[cfg(feature = "console")]
+mod transfer;
+#[cfg(feature = "console")]
 mod view;
+#[cfg(feature = "console")]
+mod watch;
 
 /// Entry point of the console bundle: renders the console into `<body>`.
 /// Called by the shell's module script after the WASM is initialised.

@@ -7,7 +7,7 @@
 //! connection.
 
 use super::texts::{Lang, fill};
-use crate::protocol::console::{ConsoleServerMsg, Outcome, QueueEntry};
+use crate::protocol::console::{ConsoleServerMsg, Outcome, QueueEntry, ReturnReason};
 use crate::protocol::{ChatMessage, ErrorCode, Sender};
 use leptos::prelude::*;
 use std::collections::HashSet;
@@ -247,6 +247,8 @@ pub struct ConsoleModel {
     /// Queue entries already announced (re-announced if they leave and
     /// come back).
     announced: StoredValue<HashSet<i64>>,
+    /// Transfers, status, notes, concerns, the coordinator's view.
+    pub work: super::work::WorkModel,
 }
 
 impl ConsoleModel {
@@ -266,6 +268,7 @@ impl ConsoleModel {
             lang: RwSignal::new(lang),
             arrivals: RwSignal::new(0),
             announced: StoredValue::new(HashSet::new()),
+            work: super::work::WorkModel::new(),
         }
     }
 
@@ -281,6 +284,7 @@ impl ConsoleModel {
         self.active.set(None);
         self.announcement.set(String::new());
         self.announced.set_value(HashSet::new());
+        self.work.clear();
     }
 
     /// Sets the live region's text; the same text twice is made to differ
@@ -518,6 +522,81 @@ impl ConsoleModel {
                 }
                 FollowUp::Nothing
             }
+            ConsoleServerMsg::TransferredToYou { entry, note, from } => {
+                let id = entry.conversation;
+                self.work.watching.update(|w| {
+                    w.remove(&id);
+                });
+                self.work.handovers.update(|h| {
+                    h.insert(id, (from.clone(), note));
+                });
+                self.chats.update(|chats| {
+                    if let Some(chat) = chats.iter_mut().find(|c| c.id == id) {
+                        chat.entry = Some(entry.clone());
+                        chat.ended = None;
+                        chat.ending = None;
+                    } else {
+                        chats.push(Chat::new(id, Some(entry.clone())));
+                    }
+                });
+                self.announce(fill(
+                    &fill(
+                        self.lang.get_untracked().work().announce_transferred_to_you,
+                        "name",
+                        &self.name_of(id),
+                    ),
+                    "from",
+                    &from,
+                ));
+                self.keep_active_valid();
+                FollowUp::Nothing
+            }
+            ConsoleServerMsg::TransferredAway { conversation } => {
+                self.leave(conversation, None);
+                FollowUp::Nothing
+            }
+            ConsoleServerMsg::ReturnedToQueue {
+                conversation,
+                reason,
+            } => {
+                self.leave(conversation, Some(reason));
+                FollowUp::Nothing
+            }
+            ConsoleServerMsg::Watching { entry, .. } => {
+                let id = entry.conversation;
+                self.work.watching.update(|w| {
+                    w.insert(id);
+                });
+                self.chats.update(|chats| {
+                    if !chats.iter().any(|c| c.id == id) {
+                        chats.push(Chat::new(id, Some(entry.clone())));
+                    }
+                });
+                self.active.set(Some(id));
+                FollowUp::Nothing
+            }
+            other => {
+                self.work.apply(&other);
+                FollowUp::Nothing
+            }
+        }
+    }
+
+    /// A chat left this console (given to a colleague, or back to the
+    /// queue): its tab goes, and an alert says why.
+    fn leave(&self, id: i64, reason: Option<ReturnReason>) {
+        let t = self.lang.get_untracked().work();
+        let name = self.name_of(id);
+        let known = self.chats.with_untracked(|c| c.iter().any(|c| c.id == id));
+        self.dismiss(id);
+        self.work.forget(id);
+        if known {
+            let text = match reason {
+                None => t.announce_transferred_away,
+                Some(_) => t.announce_returned,
+            };
+            self.announce(fill(text, "name", &name));
+            self.work.alert(name, reason);
         }
     }
 
@@ -1385,6 +1464,84 @@ mod tests {
                 model.session.get_untracked(),
                 Session::LoggedOut { ended: false }
             );
+        });
+    }
+
+    #[test]
+    fn a_chat_given_by_a_colleague_opens_with_its_handover_note() {
+        Owner::new().with(|| {
+            let model = ConsoleModel::new(Lang::Da, NOW);
+            model.apply(welcome(vec![]), NOW);
+            model.apply(
+                ConsoleServerMsg::TransferredToYou {
+                    entry: entry(4),
+                    note: "Vil tale om at stoppe".into(),
+                    from: "Anna".into(),
+                },
+                NOW,
+            );
+            assert_eq!(chat(&model, 4).entry, Some(entry(4)));
+            assert_eq!(model.active.get_untracked(), Some(4));
+            assert_eq!(
+                model.work.handovers.get_untracked().get(&4).cloned(),
+                Some(("Anna".into(), "Vil tale om at stoppe".into()))
+            );
+            assert!(model.announcement.get_untracked().contains("Anna"));
+        });
+    }
+
+    #[test]
+    fn a_chat_that_went_back_to_the_queue_leaves_with_an_alert() {
+        Owner::new().with(|| {
+            let model = ConsoleModel::new(Lang::Da, NOW);
+            model.apply(welcome(vec![]), NOW);
+            claimed(&model, 2);
+            claimed(&model, 3);
+            model.apply(
+                ConsoleServerMsg::ReturnedToQueue {
+                    conversation: 2,
+                    reason: ReturnReason::Unanswered,
+                },
+                NOW,
+            );
+            let ids: Vec<i64> = model.chats.get_untracked().iter().map(|c| c.id).collect();
+            assert_eq!(ids, vec![3]);
+            let alerts = model.work.alerts.get_untracked();
+            assert_eq!(alerts.len(), 1);
+            assert_eq!(alerts[0].reason, Some(ReturnReason::Unanswered));
+            model.apply(ConsoleServerMsg::TransferredAway { conversation: 3 }, NOW);
+            assert!(model.chats.get_untracked().is_empty());
+            assert_eq!(model.work.alerts.get_untracked()[1].reason, None);
+            // About a chat this console never showed: no alert.
+            model.apply(ConsoleServerMsg::TransferredAway { conversation: 9 }, NOW);
+            assert_eq!(model.work.alerts.get_untracked().len(), 2);
+        });
+    }
+
+    #[test]
+    fn a_watched_chat_is_shown_but_not_open_for_writing() {
+        Owner::new().with(|| {
+            let model = ConsoleModel::new(Lang::Da, NOW);
+            model.apply(welcome(vec![]), NOW);
+            model.apply(
+                ConsoleServerMsg::Watching {
+                    entry: entry(6),
+                    counsellor: Some("Bo".into()),
+                },
+                NOW,
+            );
+            assert!(model.work.is_watching(6));
+            assert_eq!(model.active.get_untracked(), Some(6));
+            // Given to the watching coordinator: now theirs.
+            model.apply(
+                ConsoleServerMsg::TransferredToYou {
+                    entry: entry(6),
+                    note: String::new(),
+                    from: "Bo".into(),
+                },
+                NOW,
+            );
+            assert!(!model.work.is_watching(6));
         });
     }
 }

@@ -448,6 +448,235 @@ pub static EN: Texts = Texts {
     announce_closed: "The chat with {name} is closed.",
 };
 
+/// The console's texts for working with chats (transfers, status, notes,
+/// concerns, the coordinator's view): kept apart from [`Texts`] so features
+/// add their texts without touching each other's.
+#[derive(Debug)]
+pub struct WorkTexts {
+    /// Announced: a colleague gave this counsellor a chat: `{name}`, `{from}`.
+    pub announce_transferred_to_you: &'static str,
+    /// Announced: a chat was given to someone else: `{name}`.
+    pub announce_transferred_away: &'static str,
+    /// Announced: a chat went back to the queue: `{name}`.
+    pub announce_returned: &'static str,
+    /// The status selector's label.
+    pub status_label: &'static str,
+    /// Status: takes new chats.
+    pub status_available: &'static str,
+    /// Status: on duty, no new chats.
+    pub status_busy: &'static str,
+    /// Status: away from the console.
+    pub status_away: &'static str,
+    /// Opens the transfer dialog.
+    pub transfer: &'static str,
+    /// The transfer dialog's heading.
+    pub transfer_heading: &'static str,
+    /// Label of the list of colleagues.
+    pub transfer_to: &'static str,
+    /// The choice: back to the queue.
+    pub transfer_to_queue: &'static str,
+    /// A colleague in the list: `{name}`, `{status}`, `{chats}`, `{max}`.
+    pub colleague: &'static str,
+    /// No colleague can take it now.
+    pub no_colleagues: &'static str,
+    /// Label of the handover note.
+    pub handover_note: &'static str,
+    /// Sends the transfer.
+    pub transfer_send: &'static str,
+    /// Heading of a received handover note: `{from}`.
+    pub handover_from: &'static str,
+    /// Heading of the course notes.
+    pub notes_heading: &'static str,
+    /// No notes yet.
+    pub no_notes: &'static str,
+    /// Label of the note field.
+    pub note_label: &'static str,
+    /// Saves a note.
+    pub note_save: &'static str,
+    /// Saves despite the warnings.
+    pub save_anyway: &'static str,
+    /// Before the warnings.
+    pub warnings_intro: &'static str,
+    /// Warning: an e-mail address.
+    pub warn_email: &'static str,
+    /// Warning: a phone number.
+    pub warn_phone: &'static str,
+    /// Warning: a name: `{name}`.
+    pub warn_name: &'static str,
+    /// A CPR-like number is never saved.
+    pub refuse_cpr: &'static str,
+    /// Opens the concern dialog.
+    pub concern: &'static str,
+    /// The concern dialog's heading.
+    pub concern_heading: &'static str,
+    /// Label of the concern field.
+    pub concern_label: &'static str,
+    /// Records the concern.
+    pub concern_record: &'static str,
+    /// Heading of the emergency procedure.
+    pub emergency_heading: &'static str,
+    /// The default emergency procedure.
+    pub emergency_default: &'static str,
+    /// Heading of the duty to notify.
+    pub duty_heading: &'static str,
+    /// The default duty-to-notify guidance.
+    pub duty_default: &'static str,
+    /// Alert: no reply in time: `{name}`.
+    pub alert_unanswered: &'static str,
+    /// Alert: the console was gone: `{name}`.
+    pub alert_console_gone: &'static str,
+    /// Alert: sent back by hand: `{name}`.
+    pub alert_reassigned: &'static str,
+    /// Alert: given to a colleague: `{name}`.
+    pub alert_transferred: &'static str,
+    /// Opens the coordinator's overview.
+    pub all_chats: &'static str,
+    /// The overview's heading.
+    pub all_chats_heading: &'static str,
+    /// Reloads the overview.
+    pub refresh: &'static str,
+    /// No live chats.
+    pub no_live_chats: &'static str,
+    /// Who has a chat: `{name}`.
+    pub held_by: &'static str,
+    /// A chat waiting.
+    pub in_queue: &'static str,
+    /// Last activity: `{min}` minutes ago.
+    pub last_activity: &'static str,
+    /// Opens a chat read-only.
+    pub watch: &'static str,
+    /// Banner of a watched chat.
+    pub watching: &'static str,
+    /// Reassigns a chat.
+    pub reassign: &'static str,
+    /// Refused: at the maximum.
+    pub error_too_many_chats: &'static str,
+    /// Refused: the colleague cannot take it.
+    pub error_colleague_unavailable: &'static str,
+    /// Opens the outcome form of a chat the person ended.
+    pub record_outcome: &'static str,
+}
+
+/// Danish.
+pub static WORK_DA: WorkTexts = WorkTexts {
+    announce_transferred_to_you: "{from} har givet dig samtalen med {name}.",
+    announce_transferred_away: "Samtalen med {name} er givet videre.",
+    announce_returned: "Samtalen med {name} er sendt tilbage i køen.",
+    status_label: "Din status",
+    status_available: "Ledig",
+    status_busy: "Optaget",
+    status_away: "Væk",
+    transfer: "Giv videre",
+    transfer_heading: "Giv samtalen videre",
+    transfer_to: "Til",
+    transfer_to_queue: "Tilbage i køen (beholder sin plads)",
+    colleague: "{name} – {status}, {chats}/{max} samtaler",
+    no_colleagues: "Ingen kollega kan tage samtalen lige nu.",
+    handover_note: "Overleveringsnote (ses kun af kolleger)",
+    transfer_send: "Giv videre",
+    handover_from: "Note fra {from}",
+    notes_heading: "Noter til forløbet",
+    no_notes: "Ingen noter endnu.",
+    note_label: "Ny note (intet der kan identificere personen)",
+    note_save: "Gem note",
+    save_anyway: "Gem alligevel",
+    warnings_intro: "Det her ligner noget, der kan identificere personen:",
+    warn_email: "en e-mailadresse",
+    warn_phone: "et telefonnummer",
+    warn_name: "navnet {name}",
+    refuse_cpr: "Noten indeholder noget, der ligner et CPR-nummer. Den kan ikke gemmes.",
+    concern: "Bekymring",
+    concern_heading: "Registrér en bekymring",
+    concern_label: "Hvad bekymrer dig? (intet der kan identificere personen)",
+    concern_record: "Registrér",
+    emergency_heading: "Sådan gør du",
+    emergency_default: "Er der fare for liv: ring 112 nu. Giv straks din koordinator besked, og bliv i samtalen, hvis du kan. Skriv kun det nødvendige – intet der kan identificere personen.",
+    duty_heading: "Underretningspligt (under 18)",
+    duty_default: "Du har skærpet underretningspligt: har du grund til at tro, at et barn eller en ung under 18 har brug for særlig støtte, skal kommunen underrettes. Tal med din koordinator om underretningen i dag.",
+    alert_unanswered: "{name} kom tilbage i køen, fordi der ikke blev svaret i tide.",
+    alert_console_gone: "{name} kom tilbage i køen, mens din konsol var væk.",
+    alert_reassigned: "{name} er sendt tilbage i køen.",
+    alert_transferred: "{name} er givet videre til en kollega.",
+    all_chats: "Alle samtaler",
+    all_chats_heading: "Alle aktive samtaler",
+    refresh: "Opdatér",
+    no_live_chats: "Ingen aktive samtaler.",
+    held_by: "Hos {name}",
+    in_queue: "I køen",
+    last_activity: "sidst aktiv for {min} min. siden",
+    watch: "Følg (kun læse)",
+    watching: "Du følger samtalen og kan ikke skrive i den. Det er logget.",
+    reassign: "Flyt",
+    error_too_many_chats: "Du har allerede det højeste antal samtaler.",
+    error_colleague_unavailable: "Kollegaen kan ikke tage samtalen nu.",
+    record_outcome: "Registrér udfald",
+};
+
+/// English.
+pub static WORK_EN: WorkTexts = WorkTexts {
+    announce_transferred_to_you: "{from} gave you the chat with {name}.",
+    announce_transferred_away: "The chat with {name} was handed over.",
+    announce_returned: "The chat with {name} went back to the queue.",
+    status_label: "Your status",
+    status_available: "Available",
+    status_busy: "Busy",
+    status_away: "Away",
+    transfer: "Transfer",
+    transfer_heading: "Transfer the chat",
+    transfer_to: "To",
+    transfer_to_queue: "Back to the queue (keeps its place)",
+    colleague: "{name} – {status}, {chats}/{max} chats",
+    no_colleagues: "No colleague can take the chat right now.",
+    handover_note: "Handover note (colleagues only)",
+    transfer_send: "Transfer",
+    handover_from: "Note from {from}",
+    notes_heading: "Course notes",
+    no_notes: "No notes yet.",
+    note_label: "New note (nothing that identifies the person)",
+    note_save: "Save note",
+    save_anyway: "Save anyway",
+    warnings_intro: "This looks like it could identify the person:",
+    warn_email: "an e-mail address",
+    warn_phone: "a phone number",
+    warn_name: "the name {name}",
+    refuse_cpr: "The note contains what looks like a CPR number. It cannot be saved.",
+    concern: "Concern",
+    concern_heading: "Record a concern",
+    concern_label: "What worries you? (nothing that identifies the person)",
+    concern_record: "Record",
+    emergency_heading: "What to do",
+    emergency_default: "If a life is in danger: call 112 now. Tell your coordinator at once and stay in the chat if you can. Write only what is needed – nothing that identifies the person.",
+    duty_heading: "Duty to notify (under 18)",
+    duty_default: "You have a duty to notify: if you have reason to believe that a child or young person under 18 needs special support, the municipality must be notified. Talk to your coordinator about the notification today.",
+    alert_unanswered: "{name} went back to the queue: there was no reply in time.",
+    alert_console_gone: "{name} went back to the queue while your console was gone.",
+    alert_reassigned: "{name} was sent back to the queue.",
+    alert_transferred: "{name} was handed to a colleague.",
+    all_chats: "All chats",
+    all_chats_heading: "All active chats",
+    refresh: "Refresh",
+    no_live_chats: "No active chats.",
+    held_by: "With {name}",
+    in_queue: "In the queue",
+    last_activity: "last active {min} min ago",
+    watch: "Watch (read-only)",
+    watching: "You are watching this chat and cannot write in it. This is logged.",
+    reassign: "Reassign",
+    error_too_many_chats: "You already have your maximum number of chats.",
+    error_colleague_unavailable: "The colleague cannot take the chat now.",
+    record_outcome: "Record the outcome",
+};
+
+impl Lang {
+    /// The texts for working with chats in this language.
+    pub fn work(self) -> &'static WorkTexts {
+        match self {
+            Lang::Da => &WORK_DA,
+            Lang::En => &WORK_EN,
+        }
+    }
+}
+
 /// Replaces `{key}` in a template.
 pub fn fill(template: &str, key: &str, value: &str) -> String {
     template.replace(&format!("{{{key}}}"), value)

@@ -264,6 +264,7 @@ fn Header(service: String) -> impl IntoView {
                     })
             }}
             <div class="bar-end">
+                {move || first_name().map(|_| view! { <super::team_status::StatusSelect /> })}
                 {move || {
                     first_name()
                         .map(|name| {
@@ -440,10 +441,12 @@ fn LoginForm(
 fn Workspace() -> impl IntoView {
     canned::load(expect_context::<canned::Picker>());
     view! {
+        <super::team_status::Alerts />
         <div class="workspace">
             <QueuePanel />
             <ChatsPanel />
         </div>
+        <super::watch::AllChatsPanel />
         <Attention />
     }
     .into_any()
@@ -519,7 +522,10 @@ fn QueuePanel() -> impl IntoView {
                     .map(|problem| {
                         view! {
                             <p class="notice" role="alert">
-                                {move || claim_problem_text(t(), problem)}
+                                {move || match problem.code {
+                                    ErrorCode::TooManyChats => model.lang.get().work().error_too_many_chats,
+                                    _ => claim_problem_text(t(), problem),
+                                }}
                             </p>
                         }
                     })
@@ -706,7 +712,8 @@ fn ChatPanel(id: i64) -> impl IntoView {
     let ending = Memo::new(move |_| chat.with(|c| c.as_ref().is_some_and(|c| c.ending.is_some())));
     let typing = Memo::new(move |_| chat.with(|c| c.as_ref().is_some_and(|c| c.typing)));
     let error = Memo::new(move |_| chat.with(|c| c.as_ref().and_then(|c| c.error)));
-    let open = move || ended.get().is_none() && !ending.get();
+    let watched = Memo::new(move |_| model.work.is_watching(id));
+    let open = move || ended.get().is_none() && !ending.get() && !watched.get();
     let name = Memo::new(move |_| t().chat_name(id, entry.get().as_ref()));
 
     // Shown on screen means read: the person sees "Læst".
@@ -807,6 +814,9 @@ fn ChatPanel(id: i64) -> impl IntoView {
             ErrorCode::RateLimited => t().error_rate,
             ErrorCode::Unavailable => t().error_unavailable,
             ErrorCode::NotAllowed => t().error_not_allowed,
+            ErrorCode::TooManyChats => model.lang.get().work().error_too_many_chats,
+            ErrorCode::ColleagueUnavailable => model.lang.get().work().error_colleague_unavailable,
+            ErrorCode::IdentifyingNote => model.lang.get().work().refuse_cpr,
             _ => t().error_other,
         })
     };
@@ -873,6 +883,10 @@ fn ChatPanel(id: i64) -> impl IntoView {
             </header>
             {move || match (open(), panel.get()) {
                 (true, Panel::Close) => view! { <CloseForm id panel /> }.into_any(),
+                // The person left: the outcome can still be recorded.
+                (false, Panel::Close) if ended.get() == Some(Ended::ByPerson) => {
+                    view! { <CloseForm id panel /> }.into_any()
+                }
                 (true, Panel::Block) => view! { <BlockConfirm id panel /> }.into_any(),
                 _ => ().into_any(),
             }}
@@ -903,6 +917,22 @@ fn ChatPanel(id: i64) -> impl IntoView {
                         view! {
                             <div class="ended" role="status">
                                 <p>{text}</p>
+                                {(ended.get_untracked() == Some(Ended::ByPerson))
+                                    .then(|| {
+                                        view! {
+                                            <button
+                                                type="button"
+                                                id="close-toggle"
+                                                class="quiet"
+                                                on:click=move |_| {
+                                                    panel.set(Panel::Close);
+                                                    focus_later("outcome");
+                                                }
+                                            >
+                                                {move || model.lang.get().work().record_outcome}
+                                            </button>
+                                        }
+                                    })}
                                 <button
                                     type="button"
                                     class="quiet"
@@ -920,8 +950,9 @@ fn ChatPanel(id: i64) -> impl IntoView {
                     })
             }}
             {move || error_text().map(|text| view! { <p class="notice" role="alert">{text}</p> })}
+            <super::notes::ChatSide id />
             {move || {
-                (ended.get().is_none())
+                (ended.get().is_none() && !watched.get())
                     .then(|| {
                         view! {
                             <form

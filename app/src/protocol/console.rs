@@ -127,6 +127,62 @@ pub enum ConsoleClientMsg {
         /// The new priority.
         priority: i32,
     },
+    /// Gives a chat this counsellor has to a named colleague (`to`), or back
+    /// to the queue (`None`) at its original place, with a handover note the
+    /// person never sees. The person's conversation goes on without a gap.
+    Transfer {
+        /// Which conversation.
+        conversation: i64,
+        /// The colleague's counsellor id; `None` = back to the queue.
+        to: Option<i64>,
+        /// For the colleague only (screened like course notes; may be empty).
+        note: String,
+        /// The counsellor saw the screening warnings and saves anyway.
+        #[serde(default)]
+        confirmed: bool,
+    },
+    /// Sets this counsellor's status (for the whole team to see).
+    SetStatus {
+        /// The new status.
+        status: CounsellorStatus,
+    },
+    /// Adds a non-identifying note to the anonymous course.
+    AddNote {
+        /// Which conversation (course).
+        conversation: i64,
+        /// The note ([`super::screening`] rules apply).
+        text: String,
+        /// The counsellor saw the screening warnings and saves anyway.
+        #[serde(default)]
+        confirmed: bool,
+    },
+    /// Records a concern about the person (non-identifying); the console
+    /// then shows the emergency procedure (and for under-18s the duty to
+    /// notify the municipality).
+    Concern {
+        /// Which conversation.
+        conversation: i64,
+        /// What worries the counsellor ([`super::screening`] rules apply).
+        note: String,
+        /// The counsellor saw the screening warnings and saves anyway.
+        #[serde(default)]
+        confirmed: bool,
+    },
+    /// Coordinators: list every active and waiting chat.
+    ListChats,
+    /// Coordinators: follow a chat read-only (recorded in the audit log).
+    Watch {
+        /// Which conversation.
+        conversation: i64,
+    },
+    /// Coordinators: give a chat to another counsellor (`to`) or back to
+    /// the queue (`None`); the same rules as [`ConsoleClientMsg::Transfer`].
+    Reassign {
+        /// Which conversation.
+        conversation: i64,
+        /// The counsellor id; `None` = back to the queue.
+        to: Option<i64>,
+    },
 }
 
 /// Frames to a counsellor's console.
@@ -209,6 +265,96 @@ pub enum ConsoleServerMsg {
         priority: i32,
         /// Every risk word matched so far.
         risk_words: Vec<String>,
+    },
+    /// What the console needs to screen notes and explain concerns: sent
+    /// once after [`ConsoleServerMsg::Welcome`].
+    Rules {
+        /// Names the note editor warns about.
+        names: Vec<String>,
+        /// The service's emergency procedure (`None`: the console's default).
+        emergency_procedure: Option<String>,
+        /// Guidance on the duty to notify the municipality for under-18s
+        /// (`None`: the console's default).
+        duty_to_notify: Option<String>,
+        /// This login is a coordinator (may watch and reassign).
+        coordinator: bool,
+        /// This counsellor's own id (to tell self from colleagues).
+        me: i64,
+    },
+    /// The counsellors on duty: sent on connect and whenever a status, a
+    /// load or who is on duty changes.
+    Team {
+        /// On-duty counsellors, by first name.
+        counsellors: Vec<Colleague>,
+    },
+    /// A colleague (or a coordinator) gave this counsellor a chat: its full
+    /// history follows as [`ConsoleServerMsg::Message`] frames.
+    TransferredToYou {
+        /// The chat.
+        entry: QueueEntry,
+        /// The handover note (may be empty).
+        note: String,
+        /// Who gave it (first name).
+        from: String,
+    },
+    /// A chat this console had was given to someone else (by this
+    /// counsellor, or by a coordinator): it is closed here.
+    TransferredAway {
+        /// Which conversation.
+        conversation: i64,
+    },
+    /// A chat this console had went back to the queue: an alert.
+    ReturnedToQueue {
+        /// Which conversation.
+        conversation: i64,
+        /// Why.
+        reason: ReturnReason,
+    },
+    /// The handover note of a chat just claimed from the queue.
+    Handover {
+        /// Which conversation.
+        conversation: i64,
+        /// The note.
+        note: String,
+        /// Who wrote it (first name).
+        from: String,
+    },
+    /// The anonymous course's notes (sent when a chat is claimed, opened
+    /// or given, and after a note is added).
+    Notes {
+        /// Which conversation.
+        conversation: i64,
+        /// Oldest first.
+        notes: Vec<CourseNote>,
+    },
+    /// A note (or handover note, or concern) was not saved: it may
+    /// identify the person. Send it again with `confirmed` to save anyway.
+    NoteWarnings {
+        /// Which conversation.
+        conversation: i64,
+        /// What looked identifying.
+        warnings: Vec<super::screening::NoteWarning>,
+    },
+    /// A concern was recorded: show the emergency procedure (and, when
+    /// `under_18`, the duty to notify) from [`ConsoleServerMsg::Rules`].
+    ConcernRecorded {
+        /// Which conversation.
+        conversation: i64,
+        /// The person said they are under 18.
+        under_18: bool,
+    },
+    /// Coordinators: every chat that is active or waiting.
+    AllChats {
+        /// Oldest first.
+        chats: Vec<ActiveChat>,
+    },
+    /// Coordinators: a chat is now followed read-only; its history follows
+    /// as [`ConsoleServerMsg::Message`] frames, then live messages.
+    Watching {
+        /// The chat.
+        entry: QueueEntry,
+        /// Who has it (first name), if anyone.
+        counsellor: Option<String>,
     },
 }
 
@@ -379,6 +525,72 @@ pub struct SettingsView {
     pub opening_hours: OpeningHoursConfig,
     /// The risk word lists.
     pub risk: RiskWords,
+}
+
+/// A counsellor's availability, chosen by themself.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CounsellorStatus {
+    /// Takes new chats.
+    #[default]
+    Available,
+    /// On duty, but no new chats please.
+    Busy,
+    /// Away from the console: no chats can be given to them.
+    Away,
+}
+
+/// A colleague on duty, as the transfer dialog lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Colleague {
+    /// Counsellor id (the transfer target).
+    pub id: i64,
+    /// First name.
+    pub first_name: String,
+    /// Their status.
+    pub status: CounsellorStatus,
+    /// Chats they have now.
+    pub chats: u32,
+    /// Most chats they take at once.
+    pub max_chats: u32,
+}
+
+/// Why a chat went back to the queue by itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnReason {
+    /// Claimed, but no counsellor reply in the configured time.
+    Unanswered,
+    /// The counsellor's console was gone longer than the grace period.
+    ConsoleGone,
+    /// A coordinator (or this counsellor in another tab) returned it.
+    Reassigned,
+}
+
+/// One non-identifying note of an anonymous course.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseNote {
+    /// Note id.
+    pub id: i64,
+    /// Who wrote it (first name).
+    pub author: String,
+    /// The note.
+    pub text: String,
+    /// When (Unix milliseconds).
+    pub at: i64,
+}
+
+/// A chat as the coordinator's overview lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActiveChat {
+    /// The chat.
+    pub entry: QueueEntry,
+    /// Who has it (first name); `None` while it waits.
+    pub counsellor: Option<String>,
+    /// Their id.
+    pub counsellor_id: Option<i64>,
+    /// Last message or state change (Unix milliseconds).
+    pub last_activity: i64,
 }
 
 #[cfg(test)]

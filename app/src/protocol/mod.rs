@@ -15,6 +15,7 @@
 
 pub mod chat;
 pub mod console;
+pub mod screening;
 
 use serde::{Deserialize, Serialize};
 
@@ -83,11 +84,17 @@ pub enum ErrorCode {
     Closed,
     /// The server could not store it; retry later (nothing was lost).
     Unavailable,
+    /// Console: the counsellor already has their maximum number of chats.
+    TooManyChats,
+    /// Console: the colleague is not on duty, away, or not a counsellor.
+    ColleagueUnavailable,
+    /// Console: a note holds a CPR-like number; it is never stored.
+    IdentifyingNote,
 }
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 13] = [
         ErrorCode::InvalidFrame,
         ErrorCode::BinaryFrame,
         ErrorCode::InvalidText,
@@ -98,6 +105,9 @@ impl ErrorCode {
         ErrorCode::NotFound,
         ErrorCode::Closed,
         ErrorCode::Unavailable,
+        ErrorCode::TooManyChats,
+        ErrorCode::ColleagueUnavailable,
+        ErrorCode::IdentifyingNote,
     ];
 
     /// The code for its wire name (`"rate_limited"`). The browser decodes
@@ -116,6 +126,9 @@ impl ErrorCode {
             "not_found" => ErrorCode::NotFound,
             "closed" => ErrorCode::Closed,
             "unavailable" => ErrorCode::Unavailable,
+            "too_many_chats" => ErrorCode::TooManyChats,
+            "colleague_unavailable" => ErrorCode::ColleagueUnavailable,
+            "identifying_note" => ErrorCode::IdentifyingNote,
             _ => return None,
         })
     }
@@ -343,7 +356,10 @@ mod tests {
                 | ErrorCode::AlreadyTaken
                 | ErrorCode::NotFound
                 | ErrorCode::Closed
-                | ErrorCode::Unavailable => {}
+                | ErrorCode::Unavailable
+                | ErrorCode::TooManyChats
+                | ErrorCode::ColleagueUnavailable
+                | ErrorCode::IdentifyingNote => {}
             }
             let name = serde_json::to_value(code).expect("serialises");
             let name = name.as_str().expect("a name");

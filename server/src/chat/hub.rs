@@ -4,6 +4,7 @@
 //! can always catch up from the database. Typing is relayed, never stored.
 
 use super::queue::QueueSnapshot;
+use app::protocol::console::{CounsellorStatus, ReturnReason};
 use app::protocol::{ChatMessage, Sender};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -39,6 +40,41 @@ pub enum ConversationEvent {
         /// Every risk word matched so far.
         risk_words: Vec<String>,
     },
+    /// The conversation changed hands (stored first): given to counsellor
+    /// `to`, or back to the queue (`None`, with the reason). The person's
+    /// socket ignores it; consoles that had the chat close it.
+    Handed {
+        /// The new holder, if any.
+        to: Option<i64>,
+        /// Why it went back to the queue (when `to` is `None`).
+        reason: ReturnReason,
+    },
+}
+
+/// A counsellor on duty as the team sees them. Kept in memory with the
+/// on-duty tracking (this process only, like being on duty itself): a
+/// restart sets everyone back to available when their console reconnects.
+#[derive(Clone, Debug)]
+pub struct Member {
+    /// First name.
+    pub first_name: String,
+    /// Chosen status.
+    pub status: CounsellorStatus,
+    /// Most chats at once (from the account).
+    pub max_chats: u32,
+}
+
+/// A chat given to one counsellor: their consoles take it over.
+#[derive(Clone, Debug)]
+pub struct GivenChat {
+    /// The receiving counsellor.
+    pub counsellor: i64,
+    /// The conversation.
+    pub conversation: i64,
+    /// The handover note.
+    pub note: String,
+    /// Who gave it (first name).
+    pub from: String,
 }
 
 /// Per-conversation event capacity; a slower receiver lags and resyncs.
@@ -55,6 +91,12 @@ pub struct Hub {
     on_duty: Arc<Mutex<HashMap<i64, usize>>>,
     /// Counsellor sessions just ended (logout): their consoles close.
     ended_sessions: Arc<broadcast::Sender<tower_sessions::session::Id>>,
+    /// Name, status and capacity of each counsellor on duty.
+    members: Arc<Mutex<HashMap<i64, Member>>>,
+    /// Bumped whenever who is on duty, a status or a load changes.
+    team: Arc<watch::Sender<u64>>,
+    /// Chats given to a counsellor (every console filters its own).
+    given: Arc<broadcast::Sender<GivenChat>>,
 }
 
 /// A counsellor's console being open; dropping it goes off duty.
@@ -72,9 +114,11 @@ impl Drop for OnDuty {
                 *count = count.saturating_sub(1);
                 if *count == 0 {
                     on_duty.remove(&self.counsellor);
+                    lock(&self.hub.members).remove(&self.counsellor);
                 }
             }
         }
+        self.hub.team_changed();
         // Chats kept for this counsellor are now everyone's.
         self.hub.queue_changed();
     }
@@ -104,7 +148,79 @@ impl Hub {
             snapshot: Arc::new(watch::channel(Arc::new(QueueSnapshot::default())).0),
             on_duty: Arc::new(Mutex::new(HashMap::new())),
             ended_sessions: Arc::new(broadcast::channel(64).0),
+            members: Arc::new(Mutex::new(HashMap::new())),
+            team: Arc::new(watch::channel(0).0),
+            given: Arc::new(broadcast::channel(64).0),
         }
+    }
+
+    /// Clocks a counsellor in ([`Hub::clock_in`]) with the name and capacity
+    /// the team sees. A second console keeps the status already chosen.
+    pub fn clock_in_member(&self, counsellor: i64, first_name: &str, max_chats: u32) -> OnDuty {
+        lock(&self.members)
+            .entry(counsellor)
+            .and_modify(|m| m.max_chats = max_chats)
+            .or_insert_with(|| Member {
+                first_name: first_name.to_owned(),
+                status: CounsellorStatus::Available,
+                max_chats,
+            });
+        let on_duty = self.clock_in(counsellor);
+        self.team_changed();
+        on_duty
+    }
+
+    /// Sets an on-duty counsellor's status.
+    pub fn set_status(&self, counsellor: i64, status: CounsellorStatus) {
+        if let Some(member) = lock(&self.members).get_mut(&counsellor) {
+            member.status = status;
+        }
+        self.team_changed();
+    }
+
+    /// An on-duty counsellor as the team sees them.
+    pub fn member(&self, counsellor: i64) -> Option<Member> {
+        lock(&self.members).get(&counsellor).cloned()
+    }
+
+    /// Everyone on duty, by id.
+    pub fn members(&self) -> Vec<(i64, Member)> {
+        let mut members: Vec<(i64, Member)> = lock(&self.members)
+            .iter()
+            .map(|(id, m)| (*id, m.clone()))
+            .collect();
+        members.sort_by(|a, b| a.1.first_name.cmp(&b.1.first_name).then(a.0.cmp(&b.0)));
+        members
+    }
+
+    /// Whether someone on duty is available for new chats (what opens the
+    /// chat to new visitors when the service asks for it).
+    pub fn anyone_available(&self) -> bool {
+        let on_duty = lock(&self.on_duty);
+        lock(&self.members)
+            .iter()
+            .any(|(id, m)| m.status == CounsellorStatus::Available && on_duty.contains_key(id))
+    }
+
+    /// Tells every console the team changed (status, load, on duty).
+    pub fn team_changed(&self) {
+        self.team
+            .send_modify(|version| *version = version.wrapping_add(1));
+    }
+
+    /// Watches team changes (coalesced).
+    pub fn watch_team(&self) -> watch::Receiver<u64> {
+        self.team.subscribe()
+    }
+
+    /// Tells the receiving counsellor's consoles about a chat given to them.
+    pub fn give(&self, given: GivenChat) {
+        let _ = self.given.send(given);
+    }
+
+    /// Receives the chats given to anyone from now on.
+    pub fn watch_given(&self) -> broadcast::Receiver<GivenChat> {
+        self.given.subscribe()
     }
 
     /// Tells the consoles of a counsellor session that it has ended (the
@@ -242,6 +358,20 @@ mod tests {
         assert!(hub.is_on_duty(7), "another console is still open");
         drop(second);
         assert!(!hub.is_on_duty(7));
+    }
+
+    #[test]
+    fn only_available_counsellors_on_duty_open_the_chat() {
+        let hub = Hub::new();
+        assert!(!hub.anyone_available());
+        let duty = hub.clock_in_member(7, "Anna", 3);
+        assert!(hub.anyone_available());
+        hub.set_status(7, CounsellorStatus::Busy);
+        assert!(!hub.anyone_available());
+        hub.set_status(7, CounsellorStatus::Available);
+        drop(duty);
+        assert!(!hub.anyone_available(), "off duty");
+        assert!(hub.member(7).is_none());
     }
 
     #[tokio::test]

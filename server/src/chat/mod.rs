@@ -49,4 +49,15 @@ pub struct ChatService {
     /// Becomes `true` when the server shuts down: sockets close with 1012
     /// so clients reconnect (to this node once it is back, or another).
     pub shutdown: watch::Receiver<bool>,
+    /// How the service works with chats (transfers, auto-return, notes).
+    pub work: std::sync::Arc<crate::console::ChatWork>,
+}
+
+impl ChatService {
+    /// Whether a new talk may start now: within opening hours and, when the
+    /// service asks for it, while a counsellor on duty is available.
+    pub fn open_for_new_chats(&self, now_ms: i64) -> bool {
+        self.hours.get().is_open(now_ms)
+            && (!self.work.needs_available_counsellor || self.hub.anyone_available())
+    }
 }

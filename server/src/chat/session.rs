@@ -288,9 +288,11 @@ async fn issue_code(chat: &ChatService, conversation: i64) -> Result<Option<Stri
     Ok(None)
 }
 
-/// New talks start only within opening hours; the page says when it opens.
+/// New talks start only within opening hours (and, when the service asks
+/// for it, while a counsellor on duty is available); the page says when it
+/// opens. The person sees the same "closed" as outside hours.
 async fn refuse_when_closed(socket: &mut WebSocket, chat: &ChatService) -> Result<(), Exit> {
-    if chat.hours.get().is_open(crate::db::now_millis()) {
+    if chat.open_for_new_chats(crate::db::now_millis()) {
         return Ok(());
     }
     Err(refuse(
@@ -686,6 +688,10 @@ impl Connection {
                 }
                 Ok(())
             }
+            // A transfer or a return to the queue: the person's talk goes on
+            // without a gap (a new counsellor's name comes with
+            // CounsellorJoined when someone has it).
+            Ok(ConversationEvent::Handed { .. }) => Ok(()),
             Err(RecvError::Lagged(_)) => self.catch_up(socket, chat).await,
             Err(RecvError::Closed) => Err(Exit::Close(close_code::SERVICE_RESTART, "relay closed")),
         }

@@ -663,6 +663,211 @@ impl ConversationStore {
             .collect::<Result<_, _>>()?)
     }
 
+    /// Gives an active chat from counsellor `from` to counsellor `to`, in one
+    /// statement: only the current holder can give it, and only to an active
+    /// account below its maximum number of chats. The auto-return clock
+    /// starts again for the new holder. `Ok(None)` when any of that fails
+    /// (see [`ConversationStore::get`] and [`ConversationStore::load_of`]
+    /// for which).
+    pub async fn transfer(
+        &self,
+        conversation: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Option<Conversation>, StoreError> {
+        let now = now_millis();
+        let row = sqlx::query(&format!(
+            "UPDATE conversations SET counsellor_id = $3, claimed_at = $4, last_activity_at = $4, \
+             handover_note = NULL, handover_from = NULL \
+             WHERE id = $1 AND state = 'active' AND counsellor_id = $2 \
+             AND (SELECT COUNT(*) FROM conversations c WHERE c.state = 'active' \
+                  AND c.counsellor_id = $3) \
+                 < (SELECT max_chats FROM counsellors WHERE counsellors.id = $3 AND active = 1) \
+             RETURNING {CONVERSATION_COLUMNS}"
+        ))
+        .bind(conversation)
+        .bind(from)
+        .bind(to)
+        .bind(now)
+        .fetch_optional(self.db.pool())
+        .await?;
+        Ok(row.as_ref().map(conversation_from_row).transpose()?)
+    }
+
+    /// Puts an active chat of counsellor `from` back in the queue at its
+    /// original place (its `queued_at` is kept), with an optional handover
+    /// note for whoever takes it. It is no longer kept for `from` as a
+    /// returning person's last counsellor. `false` when `from` did not have it.
+    pub async fn return_to_queue(
+        &self,
+        conversation: i64,
+        from: i64,
+        note: Option<(&str, &str)>,
+    ) -> Result<bool, StoreError> {
+        let (note, author) = note.map(|(n, a)| (n.to_owned(), a.to_owned())).unzip();
+        let done = sqlx::query(
+            "UPDATE conversations SET state = 'waiting', counsellor_id = NULL, claimed_at = NULL, \
+             handover_note = $3, handover_from = $4, \
+             previous_counsellor_id = CASE WHEN previous_counsellor_id = $2 THEN NULL \
+                 ELSE previous_counsellor_id END \
+             WHERE id = $1 AND state = 'active' AND counsellor_id = $2",
+        )
+        .bind(conversation)
+        .bind(from)
+        .bind(note)
+        .bind(author)
+        .execute(self.db.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Takes the handover note a chat came back to the queue with (it is
+    /// shown once, to whoever claimed it): the note and who wrote it.
+    pub async fn take_handover(
+        &self,
+        conversation: i64,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let row: Option<(Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT handover_note, handover_from FROM conversations WHERE id = $1")
+                .bind(conversation)
+                .fetch_optional(self.db.pool())
+                .await?;
+        let Some((Some(note), from)) = row else {
+            return Ok(None);
+        };
+        sqlx::query(
+            "UPDATE conversations SET handover_note = NULL, handover_from = NULL WHERE id = $1",
+        )
+        .bind(conversation)
+        .execute(self.db.pool())
+        .await?;
+        Ok(Some((note, from.unwrap_or_default())))
+    }
+
+    /// Records the outcome of a talk the person ended before the counsellor
+    /// closed it (once: a talk with an outcome keeps it). Statistics get a
+    /// content-free "outcome" event.
+    pub async fn record_outcome(
+        &self,
+        conversation: i64,
+        counsellor_id: i64,
+        outcome: Outcome,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.db.pool().begin().await?;
+        let row = sqlx::query(&format!(
+            "UPDATE conversations SET outcome = $3 WHERE id = $1 AND state = 'ended' \
+             AND ended_by = 'visitor' AND outcome IS NULL AND counsellor_id = $2 \
+             RETURNING {CONVERSATION_COLUMNS}"
+        ))
+        .bind(conversation)
+        .bind(counsellor_id)
+        .bind(to_db(&outcome))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return Ok(false);
+        };
+        let ended = conversation_from_row(&row)?;
+        record_event(&mut tx, "outcome", &ended, None, Some(outcome)).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Records a counsellor's concern about a conversation, with a
+    /// content-free "concern" statistics event.
+    pub async fn record_concern(
+        &self,
+        conversation: &Conversation,
+        author_id: i64,
+        body: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.db.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO concerns (conversation_id, author_id, body, created_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(conversation.id)
+        .bind(author_id)
+        .bind(body)
+        .bind(now_millis())
+        .execute(&mut *tx)
+        .await?;
+        record_event(&mut tx, "concern", conversation, None, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Active chats claimed at or before `claimed_before` (Unix ms) that
+    /// have no counsellor message since: (id, holder).
+    pub async fn unanswered_claims(
+        &self,
+        claimed_before: i64,
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT id, counsellor_id FROM conversations WHERE state = 'active' \
+             AND counsellor_id IS NOT NULL AND claimed_at <= $1 AND NOT EXISTS \
+             (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id \
+              AND m.sender = 'counsellor' AND m.created_at >= conversations.claimed_at)",
+        )
+        .bind(claimed_before)
+        .fetch_all(self.db.pool())
+        .await?;
+        Ok(rows)
+    }
+
+    /// Every active chat's (id, holder).
+    pub async fn active_holders(&self) -> Result<Vec<(i64, i64)>, StoreError> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT id, counsellor_id FROM conversations WHERE state = 'active' \
+             AND counsellor_id IS NOT NULL ORDER BY id",
+        )
+        .fetch_all(self.db.pool())
+        .await?;
+        Ok(rows)
+    }
+
+    /// How many active chats each counsellor has.
+    pub async fn loads(&self) -> Result<std::collections::HashMap<i64, u32>, StoreError> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT counsellor_id, COUNT(*) FROM conversations WHERE state = 'active' \
+             AND counsellor_id IS NOT NULL GROUP BY counsellor_id",
+        )
+        .fetch_all(self.db.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, n)| (id, u32::try_from(n).unwrap_or(u32::MAX)))
+            .collect())
+    }
+
+    /// How many active chats one counsellor has.
+    pub async fn load_of(&self, counsellor_id: i64) -> Result<u32, StoreError> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM conversations WHERE state = 'active' AND counsellor_id = $1",
+        )
+        .bind(counsellor_id)
+        .fetch_one(self.db.pool())
+        .await?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    /// Every chat that is active or waiting, oldest first, with the
+    /// holder's first name (the coordinator's overview).
+    pub async fn live(&self) -> Result<Vec<(Conversation, Option<String>)>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CONVERSATION_COLUMNS}, (SELECT first_name FROM counsellors \
+             WHERE counsellors.id = conversations.counsellor_id) AS holder \
+             FROM conversations WHERE state <> 'ended' ORDER BY queued_at, id LIMIT 500"
+        ))
+        .fetch_all(self.db.pool())
+        .await?;
+        rows.iter()
+            .map(|row| Ok((conversation_from_row(row)?, row.try_get("holder")?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
     /// Real waits (ms) of the most recently taken chats, newest first: the
     /// basis of the honest wait estimate.
     pub async fn recent_waits(&self, limit: u32) -> Result<Vec<i64>, StoreError> {

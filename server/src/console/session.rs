@@ -1,17 +1,37 @@
 //! One counsellor's socket. It watches the queue, and every conversation the
 //! counsellor has open, through the hub; everything it sends is stored
 //! before it is acknowledged or relayed.
+//!
+//! Working with chats:
+//! - **Transfer** (and a coordinator's **reassign**) moves a chat in one
+//!   database statement that only succeeds for the current holder and a
+//!   target below their maximum. The person's socket sees only the new
+//!   counsellor's first name (the `CounsellorJoined` frame it already
+//!   knows); the conversation goes on with no gap and no "ended". The
+//!   receiving consoles get `TransferredToYou` with the handover note, then
+//!   the full history. Back to the queue, the chat keeps its original place
+//!   and the note is shown (once) to whoever claims it.
+//! - **Status** (available / busy / away) lives in memory with the on-duty
+//!   tracking in the hub (this process only, like on-duty itself).
+//! - **Course notes** and **concerns** are screened by
+//!   [`app::protocol::screening`]: a CPR-like number is refused, anything
+//!   else that looks identifying needs `confirmed`.
+//! - **Coordinators** list live chats, watch one read-only (audited) and
+//!   reassign.
 
+use crate::audit::{self, Action, Actor};
 use crate::auth::counsellors::{self, Counsellor};
-use crate::chat::hub::ConversationEvent;
+use crate::chat::hub::{ConversationEvent, GivenChat};
 use crate::chat::limit::TokenBucket;
 use crate::chat::socket::{Exit, finish, first_text, read_failed, stopping};
 use crate::chat::store::{Conversation, State, StoreError};
 use crate::chat::{ChatService, IDLE_TIMEOUT};
 use crate::db::now_millis;
 use app::protocol::console::{
-    ConsoleClientMsg, ConsoleServerMsg, MAX_PRIORITY, MIN_PRIORITY, Outcome, QUEUE_FRAME_ENTRIES,
+    ActiveChat, Colleague, ConsoleClientMsg, ConsoleServerMsg, CounsellorStatus, MAX_PRIORITY,
+    MIN_PRIORITY, Outcome, QUEUE_FRAME_ENTRIES, ReturnReason,
 };
+use app::protocol::screening::{self, MAX_NOTE_CHARS};
 use app::protocol::{
     ChatMessage, ErrorCode, PROTOCOL_VERSION, Sender, close_code, decode, encode, valid_client_id,
     valid_text,
@@ -55,6 +75,8 @@ enum Forwarded {
 struct Open {
     delivered: u64,
     forwarder: JoinHandle<()>,
+    /// A coordinator follows it read-only: nothing may be sent.
+    watch_only: bool,
 }
 
 struct Console {
@@ -63,6 +85,8 @@ struct Console {
     open: HashMap<i64, Open>,
     forwarded_tx: mpsc::Sender<(i64, Forwarded)>,
     frames: TokenBucket,
+    /// Coordinators may watch and reassign.
+    coordinator: bool,
 }
 
 async fn send(socket: &mut WebSocket, msg: &ConsoleServerMsg) -> Result<(), Exit> {
@@ -103,14 +127,22 @@ pub async fn run(
     let (forwarded_tx, mut forwarded_rx) = mpsc::channel(256);
     let mut console = Console {
         session,
-        counsellor,
         open: HashMap::new(),
         forwarded_tx,
         frames: TokenBucket::new(60, 10.0),
+        // The account as read at the upgrade.
+        coordinator: counsellor.role == counsellors::Role::Coordinator,
+        counsellor,
     };
     let exit = match console.hello(&mut socket, &chat).await {
         Ok(()) => {
-            let _on_duty = chat.hub.clock_in(console.counsellor.id.0);
+            let me = console.counsellor.id.0;
+            let max_chats = crate::console::notes::max_chats(chat.store.db(), me)
+                .await
+                .unwrap_or(3);
+            let _on_duty =
+                chat.hub
+                    .clock_in_member(me, &console.counsellor.first_name.to_string(), max_chats);
             console.serve(&mut socket, &chat, &mut forwarded_rx).await
         }
         Err(exit) => exit,
@@ -122,7 +154,41 @@ pub async fn run(
     finish(&mut socket, exit).await;
 }
 
+/// What screening says about a note: `Err` with the frame to answer when it
+/// cannot be stored (too long, CPR-like, or warnings not yet confirmed).
+fn screen_note(
+    chat: &ChatService,
+    id: i64,
+    text: &str,
+    confirmed: bool,
+    may_be_empty: bool,
+) -> Result<(), Box<ConsoleServerMsg>> {
+    if text.chars().count() > MAX_NOTE_CHARS || (!may_be_empty && text.trim().is_empty()) {
+        return Err(Box::new(error(ErrorCode::InvalidText, Some(id), None)));
+    }
+    let found = screening::screen(text, &chat.work.names);
+    if found.cpr {
+        return Err(Box::new(error(ErrorCode::IdentifyingNote, Some(id), None)));
+    }
+    if !found.warnings.is_empty() && !confirmed {
+        return Err(Box::new(ConsoleServerMsg::NoteWarnings {
+            conversation: id,
+            warnings: found.warnings,
+        }));
+    }
+    Ok(())
+}
+
 impl Console {
+    fn actor(&self) -> Actor {
+        Actor::Counsellor(self.counsellor.id.0, self.counsellor.login.to_string())
+    }
+
+    /// Whether this console has the chat as its counsellor (not watching).
+    fn holds(&self, id: i64) -> bool {
+        self.open.get(&id).is_some_and(|o| !o.watch_only)
+    }
+
     async fn hello(&mut self, socket: &mut WebSocket, chat: &ChatService) -> Result<(), Exit> {
         let first = first_text(socket).await?;
         match decode::<ConsoleClientMsg>(&first) {
@@ -149,7 +215,63 @@ impl Console {
             },
         )
         .await?;
-        self.send_queue(socket, chat).await
+        self.send_queue(socket, chat).await?;
+        send(
+            socket,
+            &ConsoleServerMsg::Rules {
+                names: chat.work.names.clone(),
+                emergency_procedure: chat.work.emergency_procedure.clone(),
+                duty_to_notify: chat.work.duty_to_notify.clone(),
+                coordinator: self.coordinator,
+                me: self.counsellor.id.0,
+            },
+        )
+        .await
+    }
+
+    /// The counsellors on duty with their status and load.
+    async fn send_team(&mut self, socket: &mut WebSocket, chat: &ChatService) -> Result<(), Exit> {
+        let loads = match chat.store.loads().await {
+            Ok(loads) => loads,
+            Err(error) => {
+                // Not fatal: the next change sends it again.
+                tracing::warn!(%error, "team loads unavailable");
+                return Ok(());
+            }
+        };
+        let counsellors = chat
+            .hub
+            .members()
+            .into_iter()
+            .map(|(id, member)| Colleague {
+                id,
+                first_name: member.first_name,
+                status: member.status,
+                chats: loads.get(&id).copied().unwrap_or(0),
+                max_chats: member.max_chats,
+            })
+            .collect();
+        send(socket, &ConsoleServerMsg::Team { counsellors }).await
+    }
+
+    /// Sends a course's notes.
+    async fn send_notes(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        id: i64,
+    ) -> Result<(), Exit> {
+        let notes = crate::console::notes::of(chat.store.db(), id)
+            .await
+            .map_err(|e| unavailable(&StoreError::Db(e)))?;
+        send(
+            socket,
+            &ConsoleServerMsg::Notes {
+                conversation: id,
+                notes,
+            },
+        )
+        .await
     }
 
     async fn serve(
@@ -164,6 +286,12 @@ impl Console {
         let mut refresh = tokio::time::interval(QUEUE_REFRESH);
         refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         refresh.reset();
+        let mut team = chat.hub.watch_team();
+        let mut given = chat.hub.watch_given();
+        let _ = team.borrow_and_update();
+        if let Err(exit) = self.send_team(socket, chat).await {
+            return exit;
+        }
         loop {
             let step = tokio::select! {
                 frame = tokio::time::timeout(IDLE_TIMEOUT, socket.recv()) => match frame {
@@ -192,6 +320,15 @@ impl Console {
                         Err(Exit::Close(close_code::NOT_LOGGED_IN, "logged out"))
                     }
                     _ => Ok(()),
+                },
+                changed = team.changed() => match changed {
+                    Ok(()) => self.send_team(socket, chat).await,
+                    Err(_) => Ok(()),
+                },
+                received = given.recv() => match received {
+                    Ok(given) => self.on_given(socket, chat, given).await,
+                    // Missed some: the Welcome of a reload lists them.
+                    Err(_) => Ok(()),
                 },
                 () = stopping(&mut shutdown) => {
                     Err(Exit::Close(close_code::SERVICE_RESTART, "server restarting"))
@@ -251,8 +388,12 @@ impl Console {
         chat: &ChatService,
         id: i64,
         last_seq: u64,
+        watch_only: bool,
     ) -> Result<(), Exit> {
-        if !self.open.contains_key(&id) {
+        if let Some(open) = self.open.get_mut(&id) {
+            // A watched chat given to this coordinator becomes theirs.
+            open.watch_only &= watch_only;
+        } else {
             let mut events = chat.hub.subscribe(id);
             let tx = self.forwarded_tx.clone();
             let forwarder = tokio::spawn(async move {
@@ -272,6 +413,7 @@ impl Console {
                 Open {
                     delivered: last_seq,
                     forwarder,
+                    watch_only,
                 },
             );
         }
@@ -352,7 +494,9 @@ impl Console {
                         if c.counsellor_id == Some(self.counsellor.id.0)
                             && c.state == State::Active =>
                     {
-                        self.attach(socket, chat, conversation, last_seq).await
+                        self.attach(socket, chat, conversation, last_seq, false)
+                            .await?;
+                        self.send_notes(socket, chat, conversation).await
                     }
                     _ => {
                         send(
@@ -372,7 +516,7 @@ impl Console {
                     .await
             }
             ConsoleClientMsg::Typing { conversation } => {
-                if self.open.contains_key(&conversation) {
+                if self.holds(conversation) {
                     chat.hub
                         .publish(conversation, ConversationEvent::Typing(Sender::Counsellor));
                 }
@@ -382,7 +526,7 @@ impl Console {
                 conversation,
                 up_to,
             } => {
-                if !self.open.contains_key(&conversation) {
+                if !self.holds(conversation) {
                     return send(
                         socket,
                         &error(ErrorCode::NotFound, Some(conversation), None),
@@ -413,6 +557,44 @@ impl Console {
                 priority,
             } => {
                 self.set_priority(socket, chat, conversation, priority)
+                    .await
+            }
+            ConsoleClientMsg::Transfer {
+                conversation,
+                to,
+                note,
+                confirmed,
+            } => {
+                self.transfer(socket, chat, conversation, to, &note, confirmed, false)
+                    .await
+            }
+            ConsoleClientMsg::SetStatus { status } => {
+                chat.hub.set_status(self.counsellor.id.0, status);
+                tracing::info!(counsellor = %self.counsellor.id, ?status, "status set");
+                Ok(())
+            }
+            ConsoleClientMsg::AddNote {
+                conversation,
+                text,
+                confirmed,
+            } => {
+                self.add_note(socket, chat, conversation, &text, confirmed)
+                    .await
+            }
+            ConsoleClientMsg::Concern {
+                conversation,
+                note,
+                confirmed,
+            } => {
+                self.concern(socket, chat, conversation, &note, confirmed)
+                    .await
+            }
+            ConsoleClientMsg::ListChats => self.list_chats(socket, chat).await,
+            ConsoleClientMsg::Watch { conversation } => {
+                self.watch(socket, chat, conversation).await
+            }
+            ConsoleClientMsg::Reassign { conversation, to } => {
+                self.transfer(socket, chat, conversation, to, "", true, true)
                     .await
             }
         }
@@ -451,6 +633,302 @@ impl Console {
         Ok(())
     }
 
+    /// Gives a chat to a colleague or back to the queue (see the module
+    /// docs). `by_coordinator`: a coordinator reassigns someone's chat.
+    #[allow(clippy::too_many_arguments)]
+    async fn transfer(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        id: i64,
+        to: Option<i64>,
+        note: &str,
+        confirmed: bool,
+        by_coordinator: bool,
+    ) -> Result<(), Exit> {
+        let me = self.counsellor.id.0;
+        let from = if by_coordinator {
+            if !self.coordinator {
+                return send(socket, &error(ErrorCode::NotAllowed, Some(id), None)).await;
+            }
+            match chat.store.get(id).await.map_err(|e| unavailable(&e))? {
+                Some(c) if c.state == State::Active => c.counsellor_id.unwrap_or_default(),
+                _ => return send(socket, &error(ErrorCode::NotFound, Some(id), None)).await,
+            }
+        } else {
+            if !self.holds(id) {
+                return send(socket, &error(ErrorCode::NotAllowed, Some(id), None)).await;
+            }
+            me
+        };
+        let note = note.trim();
+        if let Err(refused) = screen_note(chat, id, note, confirmed, true) {
+            return send(socket, &refused).await;
+        }
+        let from_name = self.counsellor.first_name.to_string();
+        match to {
+            Some(target) => {
+                let member = chat.hub.member(target);
+                let Some(member) =
+                    member.filter(|m| target != from && m.status != CounsellorStatus::Away)
+                else {
+                    return send(
+                        socket,
+                        &error(ErrorCode::ColleagueUnavailable, Some(id), None),
+                    )
+                    .await;
+                };
+                let moved = chat
+                    .store
+                    .transfer(id, from, target)
+                    .await
+                    .map_err(|e| unavailable(&e))?;
+                if moved.is_none() {
+                    let still_from = chat
+                        .store
+                        .get(id)
+                        .await
+                        .map_err(|e| unavailable(&e))?
+                        .is_some_and(|c| c.state == State::Active && c.counsellor_id == Some(from));
+                    let code = if still_from {
+                        ErrorCode::TooManyChats
+                    } else {
+                        ErrorCode::NotAllowed
+                    };
+                    return send(socket, &error(code, Some(id), None)).await;
+                }
+                // The person sees the new name, nothing else.
+                chat.hub.publish(
+                    id,
+                    ConversationEvent::CounsellorJoined {
+                        first_name: member.first_name.clone(),
+                    },
+                );
+                chat.hub.publish(
+                    id,
+                    ConversationEvent::Handed {
+                        to: Some(target),
+                        reason: ReturnReason::Reassigned,
+                    },
+                );
+                chat.hub.give(GivenChat {
+                    counsellor: target,
+                    conversation: id,
+                    note: note.to_owned(),
+                    from: from_name,
+                });
+            }
+            None => {
+                let handover = (!note.is_empty()).then_some((note, from_name.as_str()));
+                let returned = chat
+                    .store
+                    .return_to_queue(id, from, handover)
+                    .await
+                    .map_err(|e| unavailable(&e))?;
+                if !returned {
+                    return send(socket, &error(ErrorCode::NotAllowed, Some(id), None)).await;
+                }
+                chat.hub.publish(
+                    id,
+                    ConversationEvent::Handed {
+                        to: None,
+                        reason: ReturnReason::Reassigned,
+                    },
+                );
+                chat.hub.queue_changed();
+            }
+        }
+        chat.hub.team_changed();
+        tracing::info!(conversation = id, by_coordinator, "chat transferred");
+        let target = to.map_or_else(|| "queue".to_owned(), |t| format!("counsellor:{t}"));
+        if let Err(e) = audit::record(
+            chat.store.db(),
+            &self.actor(),
+            Action::ChatReassigned,
+            &format!("conversation:{id}"),
+            &format!("from:counsellor:{from} to:{target}"),
+        )
+        .await
+        {
+            tracing::error!(error = %e, "could not audit a transfer");
+        }
+        if self.holds(id) || from == me {
+            self.detach(chat, id);
+            send(
+                socket,
+                &ConsoleServerMsg::TransferredAway { conversation: id },
+            )
+            .await?;
+        }
+        if by_coordinator {
+            self.list_chats(socket, chat).await?;
+        }
+        Ok(())
+    }
+
+    /// A chat given to this counsellor: open it with its full history.
+    async fn on_given(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        given: GivenChat,
+    ) -> Result<(), Exit> {
+        if given.counsellor != self.counsellor.id.0 {
+            return Ok(());
+        }
+        let conversation = chat
+            .store
+            .get(given.conversation)
+            .await
+            .map_err(|e| unavailable(&e))?;
+        let Some(conversation) = conversation
+            .filter(|c| c.state == State::Active && c.counsellor_id == Some(self.counsellor.id.0))
+        else {
+            return Ok(());
+        };
+        send(
+            socket,
+            &ConsoleServerMsg::TransferredToYou {
+                entry: conversation.queue_entry(),
+                note: given.note,
+                from: given.from,
+            },
+        )
+        .await?;
+        let id = conversation.id;
+        if let Some(open) = self.open.get_mut(&id) {
+            // Watched until now: the whole history again, as its counsellor.
+            open.delivered = 0;
+        }
+        self.attach(socket, chat, id, 0, false).await?;
+        self.send_notes(socket, chat, id).await
+    }
+
+    /// Adds a course note to a chat this counsellor has.
+    async fn add_note(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        id: i64,
+        text: &str,
+        confirmed: bool,
+    ) -> Result<(), Exit> {
+        if !self.holds(id) {
+            return send(socket, &error(ErrorCode::NotFound, Some(id), None)).await;
+        }
+        let text = text.trim();
+        if let Err(refused) = screen_note(chat, id, text, confirmed, false) {
+            return send(socket, &refused).await;
+        }
+        crate::console::notes::add(chat.store.db(), id, self.counsellor.id.0, text)
+            .await
+            .map_err(|e| unavailable(&StoreError::Db(e)))?;
+        self.send_notes(socket, chat, id).await
+    }
+
+    /// Records a concern about a chat this counsellor has.
+    async fn concern(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        id: i64,
+        note: &str,
+        confirmed: bool,
+    ) -> Result<(), Exit> {
+        if !self.holds(id) {
+            return send(socket, &error(ErrorCode::NotFound, Some(id), None)).await;
+        }
+        let note = note.trim();
+        if let Err(refused) = screen_note(chat, id, note, confirmed, false) {
+            return send(socket, &refused).await;
+        }
+        let Some(conversation) = chat.store.get(id).await.map_err(|e| unavailable(&e))? else {
+            return send(socket, &error(ErrorCode::NotFound, Some(id), None)).await;
+        };
+        chat.store
+            .record_concern(&conversation, self.counsellor.id.0, note)
+            .await
+            .map_err(|e| unavailable(&e))?;
+        tracing::info!(conversation = id, "concern recorded");
+        send(
+            socket,
+            &ConsoleServerMsg::ConcernRecorded {
+                conversation: id,
+                under_18: conversation.age_band.and_then(|b| b.is_minor()) == Some(true),
+            },
+        )
+        .await
+    }
+
+    /// Coordinators: every live chat.
+    async fn list_chats(&mut self, socket: &mut WebSocket, chat: &ChatService) -> Result<(), Exit> {
+        if !self.coordinator {
+            return send(socket, &error(ErrorCode::NotAllowed, None, None)).await;
+        }
+        let chats = chat
+            .store
+            .live()
+            .await
+            .map_err(|e| unavailable(&e))?
+            .into_iter()
+            .map(|(c, holder)| ActiveChat {
+                entry: c.queue_entry(),
+                counsellor: holder,
+                counsellor_id: c.counsellor_id,
+                last_activity: c.last_activity_at,
+            })
+            .collect();
+        send(socket, &ConsoleServerMsg::AllChats { chats }).await
+    }
+
+    /// Coordinators: follow a live chat read-only; recorded in the audit log
+    /// before anything is shown.
+    async fn watch(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        id: i64,
+    ) -> Result<(), Exit> {
+        if !self.coordinator || self.holds(id) {
+            return send(socket, &error(ErrorCode::NotAllowed, Some(id), None)).await;
+        }
+        let found = chat.store.get(id).await.map_err(|e| unavailable(&e))?;
+        let Some(conversation) = found.filter(|c| c.state != State::Ended) else {
+            return send(socket, &error(ErrorCode::NotFound, Some(id), None)).await;
+        };
+        if let Err(e) = audit::record(
+            chat.store.db(),
+            &self.actor(),
+            Action::ChatViewed,
+            &format!("conversation:{id}"),
+            "read-only",
+        )
+        .await
+        {
+            // No watching without its record.
+            tracing::error!(error = %e, "could not audit a watch");
+            return send(socket, &error(ErrorCode::Unavailable, Some(id), None)).await;
+        }
+        let counsellor = match conversation.counsellor_id {
+            Some(holder) => {
+                counsellors::find_by_id(chat.store.db(), counsellors::CounsellorId(holder))
+                    .await
+                    .map_err(|e| unavailable(&StoreError::Db(e)))?
+                    .map(|c| c.first_name.to_string())
+            }
+            None => None,
+        };
+        send(
+            socket,
+            &ConsoleServerMsg::Watching {
+                entry: conversation.queue_entry(),
+                counsellor,
+            },
+        )
+        .await?;
+        self.attach(socket, chat, id, 0, true).await
+    }
+
     async fn claim(
         &mut self,
         socket: &mut WebSocket,
@@ -460,6 +938,18 @@ impl Console {
         let waiting = chat.store.get(id).await.map_err(|e| unavailable(&e))?;
         if waiting.is_some_and(|c| kept_for_another(chat, &c, self.counsellor.id.0, now_millis())) {
             return send(socket, &error(ErrorCode::NotAllowed, Some(id), None)).await;
+        }
+        let max_chats = chat
+            .hub
+            .member(self.counsellor.id.0)
+            .map_or(3, |m| m.max_chats);
+        let load = chat
+            .store
+            .load_of(self.counsellor.id.0)
+            .await
+            .map_err(|e| unavailable(&e))?;
+        if load >= max_chats {
+            return send(socket, &error(ErrorCode::TooManyChats, Some(id), None)).await;
         }
         let claimed = chat
             .store
@@ -477,6 +967,7 @@ impl Console {
             },
         );
         chat.hub.queue_changed();
+        chat.hub.team_changed();
         send(
             socket,
             &ConsoleServerMsg::Claimed {
@@ -484,7 +975,24 @@ impl Console {
             },
         )
         .await?;
-        self.attach(socket, chat, id, 0).await
+        self.attach(socket, chat, id, 0, false).await?;
+        if let Some((note, from)) = chat
+            .store
+            .take_handover(id)
+            .await
+            .map_err(|e| unavailable(&e))?
+        {
+            send(
+                socket,
+                &ConsoleServerMsg::Handover {
+                    conversation: id,
+                    note,
+                    from,
+                },
+            )
+            .await?;
+        }
+        self.send_notes(socket, chat, id).await
     }
 
     async fn end(
@@ -495,7 +1003,24 @@ impl Console {
         outcome: Option<Outcome>,
         block: bool,
     ) -> Result<(), Exit> {
-        if !self.open.contains_key(&id) {
+        if !self.holds(id) {
+            // The person left first: the outcome may still be recorded.
+            if let (Some(outcome), false) = (outcome, block)
+                && chat
+                    .store
+                    .record_outcome(id, self.counsellor.id.0, outcome)
+                    .await
+                    .map_err(|e| unavailable(&e))?
+            {
+                return send(
+                    socket,
+                    &ConsoleServerMsg::Ended {
+                        conversation: id,
+                        deleted: false,
+                    },
+                )
+                .await;
+            }
             return send(socket, &error(ErrorCode::NotFound, Some(id), None)).await;
         }
         let ended = chat
@@ -514,6 +1039,7 @@ impl Console {
             );
         }
         self.detach(chat, id);
+        chat.hub.team_changed();
         send(
             socket,
             &ConsoleServerMsg::Ended {
@@ -532,7 +1058,7 @@ impl Console {
         client_id: String,
         text: String,
     ) -> Result<(), Exit> {
-        if !self.open.contains_key(&id) {
+        if !self.holds(id) {
             return send(
                 socket,
                 &error(ErrorCode::NotFound, Some(id), Some(client_id)),
@@ -638,9 +1164,9 @@ impl Console {
         id: i64,
         item: Forwarded,
     ) -> Result<(), Exit> {
-        if !self.open.contains_key(&id) {
+        let Some(watch_only) = self.open.get(&id).map(|o| o.watch_only) else {
             return Ok(());
-        }
+        };
         match item {
             Forwarded::Resync => self.catch_up(socket, chat, id).await,
             Forwarded::Event(ConversationEvent::Message(message)) => {
@@ -649,11 +1175,9 @@ impl Console {
             Forwarded::Event(ConversationEvent::Typing(Sender::Visitor)) => {
                 send(socket, &ConsoleServerMsg::Typing { conversation: id }).await
             }
-            Forwarded::Event(ConversationEvent::Ended {
-                by: Sender::Visitor,
-                deleted,
-                ..
-            }) => {
+            Forwarded::Event(ConversationEvent::Ended { by, deleted, .. })
+                if by == Sender::Visitor || watch_only =>
+            {
                 self.detach(chat, id);
                 send(
                     socket,
@@ -675,6 +1199,20 @@ impl Console {
                     risk_words,
                 };
                 send(socket, &msg).await
+            }
+            Forwarded::Event(ConversationEvent::Handed { to, reason }) => {
+                if watch_only || to == Some(self.counsellor.id.0) {
+                    return Ok(());
+                }
+                self.detach(chat, id);
+                let frame = match to {
+                    Some(_) => ConsoleServerMsg::TransferredAway { conversation: id },
+                    None => ConsoleServerMsg::ReturnedToQueue {
+                        conversation: id,
+                        reason,
+                    },
+                };
+                send(socket, &frame).await
             }
             Forwarded::Event(_) => Ok(()),
         }

@@ -59,6 +59,8 @@ pub async fn test_settings(database: Database) -> (Settings, Option<String>) {
         // Tests run at any hour: the chat is always open unless a test
         // says otherwise.
         opening_hours: always_open(),
+        // Most tests start chats with no counsellor on duty.
+        chat_needs_available_counsellor: false,
         ..Settings::default()
     };
     let schema = match database {

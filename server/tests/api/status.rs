@@ -1,0 +1,142 @@
+//! Counsellor status and capacity: a claim past the maximum is refused, the
+//! team sees who is available, and (when the service asks for it) the chat
+//! opens to new visitors only while someone on duty is available.
+
+use crate::helpers::TestApp;
+use crate::live::*;
+use crate::on_both_databases;
+use crate::on_both_databases_with;
+use crate::transfer::{claim, id_of, next_error};
+use app::protocol::chat::ChatServerMsg;
+use app::protocol::console::{ConsoleClientMsg, ConsoleServerMsg, CounsellorStatus};
+use app::protocol::{ErrorCode, close_code};
+use server::config::Settings;
+
+on_both_databases!(
+    a_claim_past_the_counsellors_maximum_is_refused,
+    the_team_sees_each_counsellors_status_and_load,
+);
+
+on_both_databases_with!(
+    needs_someone_available =>
+    the_chat_opens_for_new_visitors_only_while_someone_is_available,
+);
+
+fn needs_someone_available(settings: &mut Settings) {
+    settings.chat_needs_available_counsellor = true;
+}
+
+async fn a_claim_past_the_counsellors_maximum_is_refused(app: TestApp) {
+    let cookie = log_in_counsellor(&app, "anna", "Anna").await;
+    sqlx::query("UPDATE counsellors SET max_chats = 1 WHERE login = 'anna'")
+        .execute(app.db.pool())
+        .await
+        .expect("update");
+    let mut console = open_console(&app, &cookie).await;
+    let mut first = start_chat(&app).await;
+    visitor_says(&mut first, "a", "hej").await;
+    let taken = first_waiting(&mut console).await;
+    claim(&mut console, taken).await;
+    let mut second = start_chat(&app).await;
+    visitor_says(&mut second, "b", "hej").await;
+    let next = first_waiting(&mut console).await;
+    assert_ne!(next, taken);
+    send(
+        &mut console,
+        &ConsoleClientMsg::Claim { conversation: next },
+    )
+    .await;
+    assert_eq!(next_error(&mut console).await, ErrorCode::TooManyChats);
+    let (state,): (String,) = sqlx::query_as("SELECT state FROM conversations WHERE id = $1")
+        .bind(next)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("row");
+    assert_eq!(state, "waiting");
+}
+
+async fn the_team_sees_each_counsellors_status_and_load(app: TestApp) {
+    let anna_cookie = log_in_counsellor(&app, "anna", "Anna").await;
+    let mut anna = open_console(&app, &anna_cookie).await;
+    let bo_cookie = log_in_counsellor(&app, "bo", "Bo").await;
+    let mut bo = open_console(&app, &bo_cookie).await;
+    let bo_id = id_of(&app, "bo").await;
+    let mut visitor = start_chat(&app).await;
+    visitor_says(&mut visitor, "v", "hej").await;
+    let conversation = first_waiting(&mut bo).await;
+    claim(&mut bo, conversation).await;
+    send(
+        &mut bo,
+        &ConsoleClientMsg::SetStatus {
+            status: CounsellorStatus::Busy,
+        },
+    )
+    .await;
+    let seen = expect(&mut anna, |m: &ConsoleServerMsg| match m {
+        ConsoleServerMsg::Team { counsellors } => counsellors
+            .iter()
+            .find(|c| c.id == bo_id && c.status == CounsellorStatus::Busy && c.chats == 1)
+            .cloned(),
+        _ => None,
+    })
+    .await;
+    assert_eq!((seen.first_name.as_str(), seen.max_chats), ("Bo", 3));
+}
+
+/// Starts a chat and returns whether it was let in (`true`) or refused as
+/// closed (`false`).
+async fn chat_is_open(app: &TestApp) -> bool {
+    let mut socket = connect(app, "/ws/chat", None).await.expect("upgrade");
+    send(&mut socket, &start_frame()).await;
+    loop {
+        match next::<ChatServerMsg>(&mut socket).await {
+            Next::Frame(ChatServerMsg::Joined { .. }) => return true,
+            Next::Frame(ChatServerMsg::Error { code, .. }) => {
+                assert_eq!(code, ErrorCode::Closed);
+            }
+            Next::Frame(_) => {}
+            Next::Closed(frame) => {
+                assert_eq!(frame.map(|f| u16::from(f.code)), Some(close_code::CLOSED));
+                return false;
+            }
+        }
+    }
+}
+
+async fn the_chat_opens_for_new_visitors_only_while_someone_is_available(app: TestApp) {
+    assert!(!chat_is_open(&app).await, "nobody on duty");
+    let cookie = log_in_counsellor(&app, "anna", "Anna").await;
+    let mut anna = open_console(&app, &cookie).await;
+    // On duty once her console has the team.
+    expect(&mut anna, |m: &ConsoleServerMsg| {
+        matches!(m, ConsoleServerMsg::Team { .. }).then_some(())
+    })
+    .await;
+    assert!(chat_is_open(&app).await, "Anna is available");
+
+    for (status, open) in [
+        (CounsellorStatus::Busy, false),
+        (CounsellorStatus::Away, false),
+        (CounsellorStatus::Available, true),
+    ] {
+        send(&mut anna, &ConsoleClientMsg::SetStatus { status }).await;
+        // The status is set when the team frame saying so arrives.
+        expect(&mut anna, |m: &ConsoleServerMsg| match m {
+            ConsoleServerMsg::Team { counsellors }
+                if counsellors.iter().any(|c| c.status == status) =>
+            {
+                Some(())
+            }
+            _ => None,
+        })
+        .await;
+        assert_eq!(chat_is_open(&app).await, open, "{status:?}");
+    }
+
+    drop(anna);
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while chat_is_open(&app).await {
+        assert!(tokio::time::Instant::now() < deadline, "still open");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
