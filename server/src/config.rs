@@ -77,8 +77,8 @@ pub struct Settings {
 /// Common Danish first names: the default list the note screening warns on.
 const DEFAULT_NOTE_NAMES: [&str; 24] = [
     "Mads", "Mathias", "Frederik", "Oliver", "Lucas", "William", "Noah", "Emil", "Magnus",
-    "Malthe", "Victor", "Jonas", "Emma", "Ida", "Sofie", "Freja", "Clara", "Laura", "Anna",
-    "Ella", "Alma", "Josefine", "Mathilde", "Karla",
+    "Malthe", "Victor", "Jonas", "Emma", "Ida", "Sofie", "Freja", "Clara", "Laura", "Anna", "Ella",
+    "Alma", "Josefine", "Mathilde", "Karla",
 ];
 
 impl Default for Settings {
@@ -271,9 +271,7 @@ impl Settings {
         crate::console::ChatWork {
             needs_available_counsellor: self.chat_needs_available_counsellor,
             unanswered_claim: std::time::Duration::from_secs(self.unanswered_claim_secs.max(1)),
-            console_gone_grace: std::time::Duration::from_secs(
-                self.console_gone_grace_secs.max(1),
-            ),
+            console_gone_grace: std::time::Duration::from_secs(self.console_gone_grace_secs.max(1)),
             names: self
                 .note_names
                 .iter()

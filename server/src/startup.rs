@@ -140,9 +140,7 @@ impl Application {
                 state.chat.store.clone(),
                 state.chat.hub.clone(),
             )),
-            tokio::spawn(crate::console::returns::keep_returning(
-                state.chat.clone(),
-            )),
+            tokio::spawn(crate::console::returns::keep_returning(state.chat.clone())),
         ];
         let router =
             router(state.clone(), &settings, hashed).layer(session_layer(sessions, settings.https));

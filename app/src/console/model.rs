@@ -509,7 +509,11 @@ impl ConsoleModel {
                     }
                 });
                 self.announce(fill(
-                    &fill(self.lang.get_untracked().work().announce_transferred_to_you, "name", &self.name_of(id)),
+                    &fill(
+                        self.lang.get_untracked().work().announce_transferred_to_you,
+                        "name",
+                        &self.name_of(id),
+                    ),
                     "from",
                     &from,
                 ));

@@ -231,7 +231,9 @@ fn ConcernDialog(id: i64, close: Callback<()>) -> impl IntoView {
         ev.prevent_default();
         let found = screening.get_untracked();
         let note = text.get_untracked();
-        if !valid_note(&note) || found.cpr || (!found.warnings.is_empty() && !confirmed.get_untracked())
+        if !valid_note(&note)
+            || found.cpr
+            || (!found.warnings.is_empty() && !confirmed.get_untracked())
         {
             return;
         }

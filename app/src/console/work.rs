@@ -161,7 +161,11 @@ impl WorkModel {
         self.watching.update(|w| {
             w.remove(&id);
         });
-        if self.concern.get_untracked().is_some_and(|c| c.conversation == id) {
+        if self
+            .concern
+            .get_untracked()
+            .is_some_and(|c| c.conversation == id)
+        {
             self.concern.set(None);
         }
     }

@@ -161,8 +161,7 @@ fn number_runs(text: &str) -> Vec<Run> {
     let mut runs = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let starts_plus =
-            chars[i] == '+' && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit());
+        let starts_plus = chars[i] == '+' && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit());
         let starts_digit = chars[i].is_ascii_digit();
         let glued = i > 0 && chars[i - 1].is_alphanumeric();
         if !(starts_plus || starts_digit) || glued {

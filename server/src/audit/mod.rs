@@ -211,7 +211,10 @@ pub async fn record(
         }
     }
     let error = last_error.map(AuditError::from);
-    tracing::error!(action = action.as_str(), "could not append to the audit log");
+    tracing::error!(
+        action = action.as_str(),
+        "could not append to the audit log"
+    );
     Err(error.unwrap_or(AuditError::Db("no attempt made".into())))
 }
 
@@ -274,11 +277,7 @@ const COLUMNS: &str = "id, at, actor_id, actor, action, subject, detail, prev_ha
 
 /// The newest entries first, at most `limit`, older than entry `before` when
 /// given (for paging back).
-pub async fn list(
-    db: &Db,
-    before: Option<i64>,
-    limit: u32,
-) -> Result<Vec<AuditEntry>, AuditError> {
+pub async fn list(db: &Db, before: Option<i64>, limit: u32) -> Result<Vec<AuditEntry>, AuditError> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2"
     ))

@@ -634,9 +634,7 @@ impl ConversationStore {
         from: i64,
         note: Option<(&str, &str)>,
     ) -> Result<bool, StoreError> {
-        let (note, author) = note
-            .map(|(n, a)| (n.to_owned(), a.to_owned()))
-            .unzip();
+        let (note, author) = note.map(|(n, a)| (n.to_owned(), a.to_owned())).unzip();
         let done = sqlx::query(
             "UPDATE conversations SET state = 'waiting', counsellor_id = NULL, claimed_at = NULL, \
              handover_note = $3, handover_from = $4, \
@@ -659,12 +657,11 @@ impl ConversationStore {
         &self,
         conversation: i64,
     ) -> Result<Option<(String, String)>, StoreError> {
-        let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT handover_note, handover_from FROM conversations WHERE id = $1",
-        )
-        .bind(conversation)
-        .fetch_optional(self.db.pool())
-        .await?;
+        let row: Option<(Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT handover_note, handover_from FROM conversations WHERE id = $1")
+                .bind(conversation)
+                .fetch_optional(self.db.pool())
+                .await?;
         let Some((Some(note), from)) = row else {
             return Ok(None);
         };

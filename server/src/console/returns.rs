@@ -25,10 +25,7 @@ use tokio::time::Instant;
 /// How often the task looks: a fraction of the shortest period, within
 /// sensible bounds.
 fn tick(chat: &ChatService) -> Duration {
-    let shortest = chat
-        .work
-        .unanswered_claim
-        .min(chat.work.console_gone_grace);
+    let shortest = chat.work.unanswered_claim.min(chat.work.console_gone_grace);
     (shortest / 5).clamp(Duration::from_millis(100), Duration::from_secs(10))
 }
 
@@ -87,10 +84,8 @@ async fn give_back(
         .await?
     {
         tracing::info!(conversation, ?reason, "chat returned to the queue");
-        chat.hub.publish(
-            conversation,
-            ConversationEvent::Handed { to: None, reason },
-        );
+        chat.hub
+            .publish(conversation, ConversationEvent::Handed { to: None, reason });
         chat.hub.queue_changed();
         chat.hub.team_changed();
     }

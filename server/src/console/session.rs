@@ -140,11 +140,9 @@ pub async fn run(
             let max_chats = crate::console::notes::max_chats(chat.store.db(), me)
                 .await
                 .unwrap_or(3);
-            let _on_duty = chat.hub.clock_in_member(
-                me,
-                &console.counsellor.first_name.to_string(),
-                max_chats,
-            );
+            let _on_duty =
+                chat.hub
+                    .clock_in_member(me, &console.counsellor.first_name.to_string(), max_chats);
             console.serve(&mut socket, &chat, &mut forwarded_rx).await
         }
         Err(exit) => exit,
@@ -631,9 +629,9 @@ impl Console {
         match to {
             Some(target) => {
                 let member = chat.hub.member(target);
-                let Some(member) = member.filter(|m| {
-                    target != from && m.status != CounsellorStatus::Away
-                }) else {
+                let Some(member) =
+                    member.filter(|m| target != from && m.status != CounsellorStatus::Away)
+                else {
                     return send(
                         socket,
                         &error(ErrorCode::ColleagueUnavailable, Some(id), None),
@@ -651,9 +649,7 @@ impl Console {
                         .get(id)
                         .await
                         .map_err(|e| unavailable(&e))?
-                        .is_some_and(|c| {
-                            c.state == State::Active && c.counsellor_id == Some(from)
-                        });
+                        .is_some_and(|c| c.state == State::Active && c.counsellor_id == Some(from));
                     let code = if still_from {
                         ErrorCode::TooManyChats
                     } else {
@@ -718,7 +714,11 @@ impl Console {
         }
         if self.holds(id) || from == me {
             self.detach(chat, id);
-            send(socket, &ConsoleServerMsg::TransferredAway { conversation: id }).await?;
+            send(
+                socket,
+                &ConsoleServerMsg::TransferredAway { conversation: id },
+            )
+            .await?;
         }
         if by_coordinator {
             self.list_chats(socket, chat).await?;
@@ -741,9 +741,9 @@ impl Console {
             .get(given.conversation)
             .await
             .map_err(|e| unavailable(&e))?;
-        let Some(conversation) = conversation.filter(|c| {
-            c.state == State::Active && c.counsellor_id == Some(self.counsellor.id.0)
-        }) else {
+        let Some(conversation) = conversation
+            .filter(|c| c.state == State::Active && c.counsellor_id == Some(self.counsellor.id.0))
+        else {
             return Ok(());
         };
         send(
@@ -843,7 +843,12 @@ impl Console {
 
     /// Coordinators: follow a live chat read-only; recorded in the audit log
     /// before anything is shown.
-    async fn watch(&mut self, socket: &mut WebSocket, chat: &ChatService, id: i64) -> Result<(), Exit> {
+    async fn watch(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        id: i64,
+    ) -> Result<(), Exit> {
         if !self.coordinator || self.holds(id) {
             return send(socket, &error(ErrorCode::NotAllowed, Some(id), None)).await;
         }
@@ -865,10 +870,12 @@ impl Console {
             return send(socket, &error(ErrorCode::Unavailable, Some(id), None)).await;
         }
         let counsellor = match conversation.counsellor_id {
-            Some(holder) => counsellors::find_by_id(chat.store.db(), counsellors::CounsellorId(holder))
-                .await
-                .map_err(|e| unavailable(&StoreError::Db(e)))?
-                .map(|c| c.first_name.to_string()),
+            Some(holder) => {
+                counsellors::find_by_id(chat.store.db(), counsellors::CounsellorId(holder))
+                    .await
+                    .map_err(|e| unavailable(&StoreError::Db(e)))?
+                    .map(|c| c.first_name.to_string())
+            }
             None => None,
         };
         send(

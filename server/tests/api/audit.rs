@@ -19,12 +19,24 @@ async fn entries_chain_and_verify(app: TestApp) {
     audit::record(&app.db, &anna, Action::Login, "counsellor:1", "")
         .await
         .expect("recorded");
-    audit::record(&app.db, &anna, Action::RoleChanged, "counsellor:2", "coordinator")
-        .await
-        .expect("recorded");
-    audit::record(&app.db, &Actor::Unknown("Bo".into()), Action::LoginFailed, "", "")
-        .await
-        .expect("recorded");
+    audit::record(
+        &app.db,
+        &anna,
+        Action::RoleChanged,
+        "counsellor:2",
+        "coordinator",
+    )
+    .await
+    .expect("recorded");
+    audit::record(
+        &app.db,
+        &Actor::Unknown("Bo".into()),
+        Action::LoginFailed,
+        "",
+        "",
+    )
+    .await
+    .expect("recorded");
     assert_eq!(audit::verify(&app.db).await, Ok(before + 3));
     let newest = audit::list(&app.db, None, 2).await.expect("lists");
     assert_eq!(newest.len(), 2);
@@ -48,7 +60,9 @@ async fn the_database_refuses_to_change_or_delete_entries(app: TestApp) {
         .execute(app.db.pool())
         .await;
     assert!(update.is_err(), "an update must be refused");
-    let delete = sqlx::query("DELETE FROM audit_log").execute(app.db.pool()).await;
+    let delete = sqlx::query("DELETE FROM audit_log")
+        .execute(app.db.pool())
+        .await;
     assert!(delete.is_err(), "a delete must be refused");
     assert!(audit::verify(&app.db).await.is_ok());
 }

@@ -53,7 +53,11 @@ async fn a_cpr_number_in_a_note_is_refused(app: TestApp) {
     let (_visitor, mut anna, conversation) = chat_with_anna(&app).await;
     for (text, confirmed) in [("cpr 120598-1234", false), ("1205981234", true)] {
         add_note(&mut anna, conversation, text, confirmed).await;
-        assert_eq!(next_error(&mut anna).await, ErrorCode::IdentifyingNote, "{text}");
+        assert_eq!(
+            next_error(&mut anna).await,
+            ErrorCode::IdentifyingNote,
+            "{text}"
+        );
     }
     assert_eq!(stored_notes(&app).await, 0);
 }
@@ -85,16 +89,31 @@ async fn an_identifying_looking_note_is_saved_only_when_confirmed(app: TestApp) 
         notes = next_notes(&mut anna).await;
     }
     assert_eq!(notes.len(), 1);
-    assert_eq!((notes[0].text.as_str(), notes[0].author.as_str()), (text, "Anna"));
+    assert_eq!(
+        (notes[0].text.as_str(), notes[0].author.as_str()),
+        (text, "Anna")
+    );
 
     // An ordinary note needs no confirmation.
-    add_note(&mut anna, conversation, "Ryger 2 gange om ugen, er 15 år", false).await;
+    add_note(
+        &mut anna,
+        conversation,
+        "Ryger 2 gange om ugen, er 15 år",
+        false,
+    )
+    .await;
     assert_eq!(next_notes(&mut anna).await.len(), 2);
 }
 
 async fn notes_come_back_when_the_person_returns_with_a_resume_code(app: TestApp) {
     let (mut visitor, mut anna, conversation) = chat_with_anna(&app).await;
-    add_note(&mut anna, conversation, "Vil prøve at holde pause i en uge", false).await;
+    add_note(
+        &mut anna,
+        conversation,
+        "Vil prøve at holde pause i en uge",
+        false,
+    )
+    .await;
     while next_notes(&mut anna).await.is_empty() {}
     send(
         &mut anna,

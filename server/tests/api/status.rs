@@ -41,7 +41,11 @@ async fn a_claim_past_the_counsellors_maximum_is_refused(app: TestApp) {
     visitor_says(&mut second, "b", "hej").await;
     let next = first_waiting(&mut console).await;
     assert_ne!(next, taken);
-    send(&mut console, &ConsoleClientMsg::Claim { conversation: next }).await;
+    send(
+        &mut console,
+        &ConsoleClientMsg::Claim { conversation: next },
+    )
+    .await;
     assert_eq!(next_error(&mut console).await, ErrorCode::TooManyChats);
     let (state,): (String,) = sqlx::query_as("SELECT state FROM conversations WHERE id = $1")
         .bind(next)

@@ -209,7 +209,10 @@ async fn a_transfer_to_a_colleague_keeps_the_young_persons_chat_going(app: TestA
             (2, "Hej, jeg hedder Anna".to_owned())
         ]
     );
-    assert_eq!(stored_state(&app, conversation).await, ("active".into(), Some(bo_id)));
+    assert_eq!(
+        stored_state(&app, conversation).await,
+        ("active".into(), Some(bo_id))
+    );
 
     // The person sees only Bo's name appear, after Anna's message.
     let mut seen = Vec::new();
@@ -228,7 +231,9 @@ async fn a_transfer_to_a_colleague_keeps_the_young_persons_chat_going(app: TestA
         "Anna's message came first: {seen:?}"
     );
     assert!(
-        !seen.iter().any(|m| matches!(m, ChatServerMsg::Ended { .. })),
+        !seen
+            .iter()
+            .any(|m| matches!(m, ChatServerMsg::Ended { .. })),
         "the person saw no ending: {seen:?}"
     );
 
@@ -242,7 +247,9 @@ async fn a_transfer_to_a_colleague_keeps_the_young_persons_chat_going(app: TestA
     counsellor_says(&mut bo, conversation, "b1", "Ja, Bo her").await;
     let seen = visitor_until_counsellor_message(&mut visitor).await;
     assert!(
-        !seen.iter().any(|m| matches!(m, ChatServerMsg::Ended { .. })),
+        !seen
+            .iter()
+            .any(|m| matches!(m, ChatServerMsg::Ended { .. })),
         "the person saw no ending: {seen:?}"
     );
     let seqs: Vec<u64> = seen
@@ -280,7 +287,10 @@ async fn a_chat_sent_back_to_the_queue_keeps_its_place_and_its_note(app: TestApp
         matches!(m, ConsoleServerMsg::TransferredAway { .. }).then_some(())
     })
     .await;
-    assert_eq!(stored_state(&app, conversation).await, ("waiting".into(), None));
+    assert_eq!(
+        stored_state(&app, conversation).await,
+        ("waiting".into(), None)
+    );
 
     let bo_cookie = log_in_counsellor(&app, "bo", "Bo").await;
     let mut bo = open_console(&app, &bo_cookie).await;
@@ -289,7 +299,10 @@ async fn a_chat_sent_back_to_the_queue_keeps_its_place_and_its_note(app: TestApp
         _ => None,
     })
     .await;
-    assert_eq!(waiting[0].conversation, conversation, "first, by its original wait");
+    assert_eq!(
+        waiting[0].conversation, conversation,
+        "first, by its original wait"
+    );
 
     send(&mut bo, &ConsoleClientMsg::Claim { conversation }).await;
     let (note, from) = expect(&mut bo, |m: &ConsoleServerMsg| match m {
@@ -297,7 +310,10 @@ async fn a_chat_sent_back_to_the_queue_keeps_its_place_and_its_note(app: TestApp
         _ => None,
     })
     .await;
-    assert_eq!((note.as_str(), from.as_str()), ("Spurgte til forældregrupper", "Anna"));
+    assert_eq!(
+        (note.as_str(), from.as_str()),
+        ("Spurgte til forældregrupper", "Anna")
+    );
 }
 
 async fn only_the_counsellor_who_has_a_chat_can_transfer_it(app: TestApp) {
@@ -369,7 +385,10 @@ async fn a_claimed_chat_without_a_reply_returns_to_the_queue_with_an_alert(app: 
     })
     .await;
     assert_eq!(reason, ReturnReason::Unanswered);
-    assert_eq!(stored_state(&app, conversation).await, ("waiting".into(), None));
+    assert_eq!(
+        stored_state(&app, conversation).await,
+        ("waiting".into(), None)
+    );
     // Back at the front of the queue.
     let waiting = first_waiting(&mut anna).await;
     assert_eq!(waiting, conversation);
@@ -386,7 +405,9 @@ async fn a_claimed_chat_without_a_reply_returns_to_the_queue_with_an_alert(app: 
         }
     }
     assert!(
-        !frames.iter().any(|m| matches!(m, ChatServerMsg::Ended { .. })),
+        !frames
+            .iter()
+            .any(|m| matches!(m, ChatServerMsg::Ended { .. })),
         "{frames:?}"
     );
 }

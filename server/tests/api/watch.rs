@@ -87,9 +87,7 @@ async fn a_coordinator_sees_every_live_chat_and_watches_one_read_only(app: TestA
     // Live messages follow…
     visitor_says(&mut visitor, "v2", "Hvad gør jeg?").await;
     let live = expect(&mut kim, |m: &ConsoleServerMsg| match m {
-        ConsoleServerMsg::Message { message, .. } if message.seq == 2 => {
-            Some(message.text.clone())
-        }
+        ConsoleServerMsg::Message { message, .. } if message.seq == 2 => Some(message.text.clone()),
         _ => None,
     })
     .await;
@@ -219,5 +217,8 @@ async fn a_coordinator_sends_a_chat_back_to_the_queue(app: TestApp) {
         _ => None,
     })
     .await;
-    assert_eq!(stored_state(&app, conversation).await, ("waiting".into(), None));
+    assert_eq!(
+        stored_state(&app, conversation).await,
+        ("waiting".into(), None)
+    );
 }
