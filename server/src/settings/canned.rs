@@ -146,8 +146,8 @@ async fn owner_of(db: &Db, id: i64, counsellor: i64) -> Result<Option<i64>, sqlx
     Ok(row.map(|(owner,)| owner))
 }
 
-fn parse(body: &Bytes) -> Result<CannedReplyInput, Response> {
-    serde_json::from_slice(body).map_err(|error| invalid("body", &error.to_string()))
+fn parse(body: &Bytes) -> Result<CannedReplyInput, Box<Response>> {
+    serde_json::from_slice(body).map_err(|error| Box::new(invalid("body", &error.to_string())))
 }
 
 async fn audit_shared(db: &Db, counsellor: &CurrentCounsellor, subject: String, detail: &str) {
@@ -188,7 +188,7 @@ async fn create(
 ) -> Response {
     let input = match parse(&body) {
         Ok(input) => input,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     if input.shared && counsellor.require_coordinator().is_err() {
         return forbidden();
@@ -239,7 +239,7 @@ async fn update(
 ) -> Response {
     let input = match parse(&body) {
         Ok(input) => input,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let me = counsellor.counsellor().id.0;
     let owner = match owner_of(&state.db, id, me).await {

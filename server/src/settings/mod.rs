@@ -289,11 +289,11 @@ fn server_error() -> Response {
 }
 
 /// Reads a JSON body; a refusal names the field serde stumbled on.
-fn parse<T: serde::de::DeserializeOwned>(section: &str, body: &Bytes) -> Result<T, Response> {
+fn parse<T: serde::de::DeserializeOwned>(section: &str, body: &Bytes) -> Result<T, Box<Response>> {
     serde_json::from_slice(body).map_err(|error| {
         // serde's message names the field (`unknown field `mo``, `missing
-        // field `name``) and the line and column; no value is echoed.
-        refuse(section, &error.to_string())
+        // field `name``) and the line and column.
+        Box::new(refuse(section, &error.to_string()))
     })
 }
 
@@ -321,7 +321,7 @@ async fn put_section(
         "service" => {
             let service = match parse::<ServiceInfo>("service", &body) {
                 Ok(service) => service,
-                Err(refusal) => return refusal,
+                Err(refusal) => return *refusal,
             };
             if let Err(error) = check_service(&service) {
                 return refuse(&error.field, &error.reason);
@@ -338,7 +338,7 @@ async fn put_section(
         "opening_hours" => {
             let config = match parse::<OpeningHoursConfig>("opening_hours", &body) {
                 Ok(config) => config,
-                Err(refusal) => return refusal,
+                Err(refusal) => return *refusal,
             };
             let hours = match check_hours(&config) {
                 Ok(hours) => hours,
@@ -353,7 +353,7 @@ async fn put_section(
         "risk" => {
             let words = match parse::<RiskWords>("risk", &body) {
                 Ok(words) => words,
-                Err(refusal) => return refusal,
+                Err(refusal) => return *refusal,
             };
             let matcher = match check_risk(&words) {
                 Ok(matcher) => matcher,
