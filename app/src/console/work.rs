@@ -377,6 +377,7 @@ mod tests {
                 nickname: None,
                 talk: 1,
                 previous_counsellor: None,
+                risk_words: Vec::new(),
             };
             assert!(!work.apply(&ConsoleServerMsg::Claimed { entry }));
             assert!(!work.apply(&ConsoleServerMsg::Pong));

@@ -20,8 +20,14 @@ use sqlx::Row;
 /// The `prev_hash` of the first row.
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// How often an append is retried when another writer took the head.
-const APPEND_ATTEMPTS: u32 = 8;
+/// How often an append is retried when another writer took the head or
+/// SQLite was busy (PostgreSQL appends queue on a lock instead).
+const APPEND_ATTEMPTS: u32 = 20;
+
+/// The transaction-scoped advisory lock that queues PostgreSQL appends, so
+/// concurrent writers (on any node) wait for each other instead of racing
+/// for the head. An arbitrary constant: "audit" in ASCII.
+const APPEND_LOCK: i64 = 0x6175_6469_74;
 
 /// What happened. The names are stable: they are stored and hashed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -179,6 +185,14 @@ fn chain_hash(
     hex(context.finish().as_ref())
 }
 
+/// One random byte (for retry jitter).
+fn ring_random_byte() -> u8 {
+    use ring::rand::{SecureRandom, SystemRandom};
+    let mut byte = [0u8];
+    let _ = SystemRandom::new().fill(&mut byte);
+    byte[0]
+}
+
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes.iter().fold(String::with_capacity(64), |mut out, b| {
@@ -204,8 +218,10 @@ pub async fn record(
             Err(error) => {
                 last_error = Some(error);
                 // Another writer took the head (UNIQUE prev_hash) or the
-                // database was busy: re-read the head and try again.
-                let pause = 5 * u64::from(attempt + 1);
+                // database was busy: re-read the head and try again, after
+                // a pause that grows and differs between writers.
+                let jitter = u64::from(ring_random_byte() % 16);
+                let pause = 5 * u64::from(attempt.min(10) + 1) + jitter;
                 tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
             }
         }
@@ -227,6 +243,12 @@ async fn append_once(
     detail: &str,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.pool().begin().await?;
+    if db.backend() == crate::db::Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(APPEND_LOCK)
+            .execute(&mut *tx)
+            .await?;
+    }
     let head: Option<String> =
         sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
             .fetch_optional(&mut *tx)

@@ -167,15 +167,20 @@ impl Drop for TestApp {
         }
         let _ = std::fs::remove_dir_all(&self.data_dir);
         if let Some(schema) = self.schema.take() {
-            // Drop runs outside async: clean up on a thread of its own.
-            let _ = std::thread::spawn(move || {
+            // Drop runs outside async: clean up on a thread of its own, and
+            // do not wait for it. The test's (single-threaded) runtime is
+            // blocked while Drop runs, so the app's own connections cannot
+            // finish a transaction that holds a lock the DROP needs; waiting
+            // here would deadlock. Once the test returns, the runtime ends,
+            // those connections close and the retrying DROP goes through.
+            // Schemas left by a run that exited first are swept by the next.
+            std::thread::spawn(move || {
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
                     .expect("a runtime");
                 runtime.block_on(drop_schema(&schema));
-            })
-            .join();
+            });
         }
     }
 }
@@ -189,6 +194,7 @@ async fn admin() -> sqlx::PgConnection {
 
 async fn create_schema(schema: &str) {
     use sqlx::Executor;
+    sweep_stale_schemas().await;
     admin()
         .await
         .execute(format!("CREATE SCHEMA {schema}").as_str())
@@ -198,10 +204,44 @@ async fn create_schema(schema: &str) {
 
 async fn drop_schema(schema: &str) {
     use sqlx::Executor;
-    let _ = admin()
-        .await
-        .execute(format!("DROP SCHEMA IF EXISTS {schema} CASCADE").as_str())
-        .await;
+    for _ in 0..60 {
+        let mut admin = admin().await;
+        let _ = admin.execute("SET lock_timeout = '1s'").await;
+        let dropped = admin
+            .execute(format!("DROP SCHEMA IF EXISTS {schema} CASCADE").as_str())
+            .await;
+        if dropped.is_ok() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+}
+
+/// Drops the schemas of test processes that no longer run (`t_<pid>_…`),
+/// once per process: a run that exited before its last clean-up finished.
+async fn sweep_stale_schemas() {
+    use sqlx::Row;
+    static SWEPT: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    if SWEPT.set(()).is_err() {
+        return;
+    }
+    let Ok(rows) =
+        sqlx::query("SELECT nspname::text AS name FROM pg_namespace WHERE nspname LIKE 't\\_%'")
+            .fetch_all(&mut admin().await)
+            .await
+    else {
+        return;
+    };
+    for row in rows {
+        let name: String = row.get("name");
+        let pid = name.split('_').nth(1).and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+        {
+            drop_schema(&name).await;
+        }
+    }
 }
 
 /// Everything the server logged during this test binary's run.
