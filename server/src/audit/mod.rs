@@ -27,7 +27,7 @@ const APPEND_ATTEMPTS: u32 = 20;
 /// The transaction-scoped advisory lock that queues PostgreSQL appends, so
 /// concurrent writers (on any node) wait for each other instead of racing
 /// for the head. An arbitrary constant: "audit" in ASCII.
-const APPEND_LOCK: i64 = 0x6175_6469_74;
+const APPEND_LOCK: i64 = 0x0061_7564_6974;
 
 /// What happened. The names are stable: they are stored and hashed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

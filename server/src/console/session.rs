@@ -142,7 +142,7 @@ pub async fn run(
                 .unwrap_or(3);
             let _on_duty =
                 chat.hub
-                    .clock_in_member(me, &console.counsellor.first_name.to_string(), max_chats);
+                    .clock_in_member(me, console.counsellor.first_name.as_ref(), max_chats);
             console.serve(&mut socket, &chat, &mut forwarded_rx).await
         }
         Err(exit) => exit,

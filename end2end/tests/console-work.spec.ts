@@ -1,0 +1,142 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from './a11y';
+
+// Two counsellors at their laptops (Mia is also the coordinator) and young
+// people on phones. The test command creates both accounts.
+const MIA = { login: process.env.E2E_COUNSELLOR ?? 'e2e', password: process.env.E2E_PASSWORD ?? 'e2e-password-123' };
+const BO = { login: process.env.E2E_COUNSELLOR2 ?? 'e2e-bo', password: process.env.E2E_PASSWORD ?? 'e2e-password-123' };
+
+test.describe.configure({ mode: 'serial' });
+test.use({ locale: 'da-DK' });
+test.skip(({ isMobile }) => isMobile, 'the counsellors are at desktops');
+
+const nickname = (prefix: string) => `${prefix}${Date.now() % 1_000_000}`;
+
+/** A young person on a phone starts a chat and writes one message. */
+async function youngPersonWrites(browser: Browser, baseURL: string, name: string, text: string): Promise<Page> {
+  const phone = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'da-DK' });
+  const page = await phone.newPage();
+  await page.goto('/chat');
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Jeg er ung' }).click({ timeout: 1_000 });
+    await page.getByRole('button', { name: '15–17' }).click({ timeout: 1_000 });
+    await page.getByRole('button', { name: 'Cannabis' }).click({ timeout: 1_000 });
+    await page.getByRole('textbox', { name: /Hvad må vi kalde dig/ }).fill(name, { timeout: 1_000 });
+    await page.getByRole('button', { name: 'Start chatten' }).click({ timeout: 1_000 });
+    await expect(page.getByRole('status')).toContainText('i køen', { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  const composer = page.getByRole('textbox', { name: 'Din besked' });
+  await composer.fill(text);
+  await composer.press('Enter');
+  await expect(page.getByRole('listitem').filter({ hasText: text })).toContainText('Sendt');
+  return page;
+}
+
+async function logIn(page: Page, who: { login: string; password: string }, firstName: string) {
+  await page.goto('/console');
+  await page.getByRole('textbox', { name: 'Brugernavn' }).fill(who.login);
+  await page.getByLabel('Adgangskode').fill(who.password);
+  await page.getByRole('button', { name: 'Log ind' }).click();
+  await expect(page.getByText('Forbundet')).toBeVisible();
+  await expect(page.getByText(`Logget ind som ${firstName}`)).toBeVisible();
+}
+
+const queue = (console: Page) => console.getByRole('region', { name: /^Kø/ });
+
+test('a risk word moves a chat to the top; the keyboard takes it and a / inserts a canned reply', async ({ page: console, browser, baseURL }) => {
+  await logIn(console, MIA, 'Mia');
+  const calm = nickname('Ada');
+  const worried = nickname('Ben');
+  const first = await youngPersonWrites(browser, baseURL!, calm, 'Hej, jeg vil bare spørge om noget');
+  await expect(queue(console).getByRole('listitem').filter({ hasText: calm })).toBeVisible();
+  const second = await youngPersonWrites(browser, baseURL!, worried, 'Jeg tror jeg har taget en overdosis');
+
+  // The later chat with a risk word is first, and says which word matched.
+  const top = queue(console).getByRole('listitem').first();
+  await expect(top).toContainText(worried);
+  await expect(top).toContainText('Risikoord: overdosis');
+  await expectNoSeriousA11yViolations(console);
+
+  // Keyboard only: Alt+Q goes to the queue's first chat, Enter takes it.
+  await console.keyboard.press('Alt+KeyQ');
+  await console.keyboard.press('Enter');
+  const reply = console.getByRole('textbox', { name: `Svar til ${worried}` });
+  await expect(reply).toBeFocused();
+
+  // "/" opens the canned replies; Enter inserts the chosen one for editing.
+  await reply.pressSequentially('/tryg');
+  await expect(console.getByRole('listbox', { name: 'Standardsvar' })).toBeVisible();
+  await reply.press('Enter');
+  await expect(reply).toHaveValue(/Er du i sikkerhed lige nu\?/);
+  await reply.press('Enter');
+  await expect(second.getByRole('listitem').filter({ hasText: 'Er du i sikkerhed lige nu?' })).toBeVisible();
+
+  // A CPR-like number is refused in a course note; a plain note is kept.
+  const note = console.getByRole('textbox', { name: /Ny note/ });
+  await note.fill('Sagde sit cpr 010203-1234');
+  await console.getByRole('button', { name: 'Gem note' }).click();
+  await expect(console.getByText('ligner et CPR-nummer')).toBeVisible();
+  await note.fill('Ryger mest i weekenden, vil gerne skære ned');
+  await console.getByRole('button', { name: 'Gem note' }).click();
+  await expect(console.getByRole('complementary').getByText('Ryger mest i weekenden')).toBeVisible();
+  await expectNoSeriousA11yViolations(console);
+
+  await first.context().close();
+  await second.context().close();
+});
+
+test('a transfer hands the chat to a colleague and the young person notices nothing but the name', async ({ page: mia, browser, baseURL }) => {
+  await logIn(mia, MIA, 'Mia');
+  const boContext = await browser.newContext({ baseURL, locale: 'da-DK' });
+  const bo = await boContext.newPage();
+  await logIn(bo, BO, 'Bo');
+
+  const name = nickname('Cai');
+  const youth = await youngPersonWrites(browser, baseURL!, name, 'Hej, er der nogen?');
+  await queue(mia).getByRole('listitem').filter({ hasText: name }).getByRole('button', { name: 'Tag samtalen' }).click();
+  const reply = mia.getByRole('textbox', { name: `Svar til ${name}` });
+  await reply.fill('Hej, jeg hedder Mia');
+  await reply.press('Enter');
+  await expect(youth.getByRole('listitem').filter({ hasText: 'Hej, jeg hedder Mia' })).toBeVisible();
+
+  await mia.getByRole('button', { name: 'Giv videre' }).click();
+  const form = mia.locator('form[aria-labelledby="transfer-heading"]');
+  const target = form.getByRole('combobox', { name: 'Til' });
+  const boOption = target.locator('option', { hasText: 'Bo' });
+  await expect(boOption).toHaveCount(1);
+  await target.selectOption(await boOption.getAttribute('value'));
+  await form.getByRole('textbox', { name: /Overleveringsnote/ }).fill('Vil gerne tale om at stoppe');
+  await expectNoSeriousA11yViolations(mia);
+  await form.getByRole('button', { name: 'Giv videre' }).click();
+
+  // Bo has the whole conversation and the note; Mia's tab is gone.
+  const chat = bo.getByRole('article', { name });
+  await expect(chat.getByRole('listitem').filter({ hasText: 'Hej, er der nogen?' })).toBeVisible();
+  await expect(chat.getByRole('listitem').filter({ hasText: 'Hej, jeg hedder Mia' })).toBeVisible();
+  await expect(bo.getByText('Vil gerne tale om at stoppe')).toBeVisible();
+  await expect(mia.getByRole('article', { name })).toHaveCount(0);
+
+  // The young person sees Bo's name, never an ending, and talks on.
+  await expect(youth.getByRole('status')).toContainText('Bo er her nu.');
+  await expect(youth.getByText('Samtalen er slut')).toHaveCount(0);
+  const composer = youth.getByRole('textbox', { name: 'Din besked' });
+  await composer.fill('Okay, hej Bo');
+  await composer.press('Enter');
+  await expect(chat.getByRole('listitem').filter({ hasText: 'Okay, hej Bo' })).toBeVisible();
+  await expect(youth.getByRole('listitem').filter({ hasText: 'Hej, er der nogen?' })).toBeVisible();
+
+  await youth.context().close();
+  await boContext.close();
+});
+
+test('the coordinator sees the team and the settings', async ({ page: console }) => {
+  await logIn(console, MIA, 'Mia');
+  await console.getByRole('button', { name: 'Team' }).click();
+  await expect(console.getByRole('cell', { name: BO.login, exact: true })).toBeVisible();
+  await expectNoSeriousA11yViolations(console);
+  await console.getByRole('button', { name: 'Indstillinger' }).click();
+  await expect(console.getByRole('heading', { name: 'Indstillinger' })).toBeVisible();
+  await expectNoSeriousA11yViolations(console);
+  await console.getByRole('button', { name: 'Samtaler' }).click();
+  await expect(queue(console)).toBeVisible();
+});
