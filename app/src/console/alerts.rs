@@ -142,7 +142,7 @@ fn focus_soon(selector: &'static str) {
 
 /// The console's keyboard shortcuts, anywhere on the page:
 /// Alt+↓ / Alt+↑ the next / previous chat, Alt+1…9 chat number n (each
-/// puts the cursor in its reply field), Alt+Q the queue's first chat.
+/// puts the cursor in its reply field), Alt+Q the first chat's claim button.
 /// `code` (the key's place), not `key`, so Alt+digit works on a Mac too.
 pub fn listen_for_shortcuts(model: ConsoleModel) {
     let on_key =
@@ -156,7 +156,7 @@ pub fn listen_for_shortcuts(model: ConsoleModel) {
                 "ArrowUp" | "PageUp" => model.neighbour_chat(-1),
                 "KeyQ" => {
                     ev.prevent_default();
-                    focus_soon(".queue .entry button");
+                    focus_soon(".queue .entry .claim");
                     return;
                 }
                 other => match other.strip_prefix("Digit").and_then(|n| n.parse().ok()) {

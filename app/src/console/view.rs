@@ -443,10 +443,14 @@ fn Workspace() -> impl IntoView {
     view! {
         <super::team_status::Alerts />
         <div class="workspace">
-            <QueuePanel />
+            // The queue, and for coordinators every live chat, share the
+            // left column; the chats fill the rest.
+            <div class="side">
+                <QueuePanel />
+                <super::watch::AllChatsPanel />
+            </div>
             <ChatsPanel />
         </div>
-        <super::watch::AllChatsPanel />
         <Attention />
     }
     .into_any()
@@ -585,7 +589,7 @@ fn QueueItem(entry: QueueEntry) -> impl IntoView {
                 })}
             <button
                 type="button"
-                class="button small"
+                class="button small claim"
                 aria-describedby=described_by
                 disabled=move || claiming() || model.link.get() != Link::Online
                 on:click=move |_| connection::claim(model, id)

@@ -31,7 +31,7 @@ pub fn AllChatsPanel() -> impl IntoView {
                             view! { <p class="muted">{move || w().no_live_chats}</p> }.into_any()
                         } else {
                             view! {
-                                <ul class="queue">
+                                <ul class="live-chats">
                                     {chats
                                         .into_iter()
                                         .map(|chat| view! { <LiveChat chat /> })
