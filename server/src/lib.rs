@@ -14,6 +14,7 @@
 //! - [`auth`]: counsellor accounts and sessions stored in the database.
 //! - [`chat`]: anonymous conversations: storage, relay, the visitor's socket.
 //! - [`console`]: the counsellor's live socket.
+//! - [`key_file`]: server secrets from configuration or a private file.
 //! - [`hours`]: the chat's opening hours in Copenhagen time.
 //! - [`settings`]: what coordinators change live (texts, hours, risk words,
 //!   canned replies).
@@ -30,6 +31,7 @@ pub mod config;
 pub mod console;
 pub mod db;
 pub mod hours;
+pub mod key_file;
 pub mod routes;
 pub mod security;
 pub mod settings;

@@ -182,7 +182,7 @@ fn chain_hash(
         context.update(&(field.len() as u64).to_be_bytes());
         context.update(field.as_bytes());
     }
-    hex(context.finish().as_ref())
+    crate::chat::token::hex(context.finish().as_ref())
 }
 
 /// One random byte (for retry jitter).
@@ -191,14 +191,6 @@ fn ring_random_byte() -> u8 {
     let mut byte = [0u8];
     let _ = SystemRandom::new().fill(&mut byte);
     byte[0]
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(64), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
 }
 
 /// Appends one row. Callers that act on identifying data must treat a

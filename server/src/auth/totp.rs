@@ -209,16 +209,9 @@ impl TotpKey {
 
     /// A key from 64 hexadecimal characters.
     pub fn from_hex(text: &str) -> Result<TotpKey, TotpKeyError> {
-        let text = text.trim();
-        if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(TotpKeyError::Invalid);
-        }
-        let mut bytes = [0u8; 32];
-        for (i, byte) in bytes.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16)
-                .map_err(|_| TotpKeyError::Invalid)?;
-        }
-        Ok(TotpKey::from_bytes(&bytes))
+        crate::key_file::parse_hex(text)
+            .map(|bytes| TotpKey::from_bytes(&bytes))
+            .ok_or(TotpKeyError::Invalid)
     }
 
     /// The configured key, or the one in `data_dir/totp.key`, created (with
@@ -229,29 +222,15 @@ impl TotpKey {
         data_dir: &Path,
         rng: &SystemRandom,
     ) -> Result<TotpKey, TotpKeyError> {
-        if let Some(hex) = configured {
-            return TotpKey::from_hex(hex);
-        }
-        let path = data_dir.join("totp.key");
-        let file_error = |source| TotpKeyError::File {
-            path: path.display().to_string(),
-            source,
-        };
-        match std::fs::read_to_string(&path) {
-            Ok(text) => TotpKey::from_hex(&text),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                let mut bytes = [0u8; 32];
-                rng.fill(&mut bytes).map_err(|_| TotpKeyError::Random)?;
-                let hex = bytes.iter().fold(String::with_capacity(64), |mut out, b| {
-                    use std::fmt::Write;
-                    let _ = write!(out, "{b:02x}");
-                    out
-                });
-                write_private(&path, &hex).map_err(file_error)?;
-                tracing::info!(path = %path.display(), "created a new TOTP key");
-                Ok(TotpKey::from_bytes(&bytes))
-            }
-            Err(error) => Err(file_error(error)),
+        use crate::key_file::{KeyFileError, configured_or_file};
+        match configured_or_file(configured, data_dir, "totp.key", "TOTP key", rng) {
+            Ok(bytes) => Ok(TotpKey::from_bytes(&bytes)),
+            Err(KeyFileError::Invalid) => Err(TotpKeyError::Invalid),
+            Err(KeyFileError::Random) => Err(TotpKeyError::Random),
+            Err(KeyFileError::File(path, source)) => Err(TotpKeyError::File {
+                path: path.display().to_string(),
+                source,
+            }),
         }
     }
 
@@ -295,23 +274,6 @@ impl TotpKey {
             .map_err(|_| TotpKeyError::Undecryptable)?;
         Ok(plain.to_vec())
     }
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    file.write_all(text.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
 }
 
 #[cfg(test)]

@@ -129,18 +129,9 @@ impl CodeKey {
 
     /// A key from 64 hexadecimal characters.
     pub fn from_hex(text: &str) -> Result<CodeKey, CodeKeyError> {
-        let text = text.trim();
-        if text.len() != 64 {
-            return Err(CodeKeyError::Invalid);
-        }
-        let bytes = (0..32)
-            .map(|i| {
-                text.get(i * 2..i * 2 + 2)
-                    .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-            })
-            .collect::<Option<Vec<u8>>>()
-            .ok_or(CodeKeyError::Invalid)?;
-        Ok(CodeKey::from_bytes(&bytes))
+        crate::key_file::parse_hex(text)
+            .map(|bytes| CodeKey::from_bytes(&bytes))
+            .ok_or(CodeKeyError::Invalid)
     }
 
     /// The configured key, or the one in `data_dir/code.key`, created (with
@@ -151,25 +142,12 @@ impl CodeKey {
         data_dir: &Path,
         rng: &SystemRandom,
     ) -> Result<CodeKey, CodeKeyError> {
-        if let Some(hex) = configured {
-            return CodeKey::from_hex(hex);
-        }
-        let path = data_dir.join("code.key");
-        let file_error = |source| CodeKeyError::File {
-            path: path.clone(),
-            source,
-        };
-        match std::fs::read_to_string(&path) {
-            Ok(text) => CodeKey::from_hex(&text),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                let mut bytes = [0u8; 32];
-                rng.fill(&mut bytes).map_err(|_| CodeKeyError::Random)?;
-                let hex = super::token::hex(&bytes);
-                write_private(&path, &hex).map_err(file_error)?;
-                tracing::info!(path = %path.display(), "created a new resume-code key");
-                Ok(CodeKey::from_bytes(&bytes))
-            }
-            Err(error) => Err(file_error(error)),
+        use crate::key_file::{KeyFileError, configured_or_file};
+        match configured_or_file(configured, data_dir, "code.key", "resume-code key", rng) {
+            Ok(bytes) => Ok(CodeKey::from_bytes(&bytes)),
+            Err(KeyFileError::Invalid) => Err(CodeKeyError::Invalid),
+            Err(KeyFileError::Random) => Err(CodeKeyError::Random),
+            Err(KeyFileError::File(path, source)) => Err(CodeKeyError::File { path, source }),
         }
     }
 
@@ -177,23 +155,6 @@ impl CodeKey {
     pub fn hash(&self, canonical: &str) -> Vec<u8> {
         hmac::sign(&self.0, canonical.as_bytes()).as_ref().to_vec()
     }
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    file.write_all(text.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
 }
 
 #[cfg(test)]
