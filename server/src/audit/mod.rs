@@ -26,8 +26,11 @@ const APPEND_ATTEMPTS: u32 = 20;
 
 /// The transaction-scoped advisory lock that queues PostgreSQL appends, so
 /// concurrent writers (on any node) wait for each other instead of racing
-/// for the head. An arbitrary constant: "audit" in ASCII.
-const APPEND_LOCK: i64 = 0x0061_7564_6974;
+/// for the head. Its first half is this constant ("au" in ASCII); its
+/// second is the schema's name hashed, because the chain belongs to one
+/// schema's table: services (or test runs) in other schemas of the same
+/// database never wait for each other.
+const APPEND_LOCK: i32 = 0x6175;
 
 /// What happened. The names are stable: they are stored and hashed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -236,7 +239,7 @@ async fn append_once(
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.pool().begin().await?;
     if db.backend() == crate::db::Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))")
             .bind(APPEND_LOCK)
             .execute(&mut *tx)
             .await?;

@@ -697,6 +697,7 @@ impl Console {
                     };
                     return send(socket, &error(code, Some(id), None)).await;
                 }
+                self.audit_transfer(chat, id, from, to).await;
                 // The person sees the new name, nothing else.
                 chat.hub.publish(
                     id,
@@ -728,6 +729,7 @@ impl Console {
                 if !returned {
                     return send(socket, &error(ErrorCode::NotAllowed, Some(id), None)).await;
                 }
+                self.audit_transfer(chat, id, from, to).await;
                 chat.hub.publish(
                     id,
                     ConversationEvent::Handed {
@@ -740,18 +742,6 @@ impl Console {
         }
         chat.hub.team_changed();
         tracing::info!(conversation = id, by_coordinator, "chat transferred");
-        let target = to.map_or_else(|| "queue".to_owned(), |t| format!("counsellor:{t}"));
-        if let Err(e) = audit::record(
-            chat.store.db(),
-            &self.actor(),
-            Action::ChatReassigned,
-            &format!("conversation:{id}"),
-            &format!("from:counsellor:{from} to:{target}"),
-        )
-        .await
-        {
-            tracing::error!(error = %e, "could not audit a transfer");
-        }
         if self.holds(id) || from == me {
             self.detach(chat, id);
             send(
@@ -764,6 +754,23 @@ impl Console {
             self.list_chats(socket, chat).await?;
         }
         Ok(())
+    }
+
+    /// Records a transfer or reassignment once the database has moved the
+    /// chat and before anyone is told, so the log never lags the handover.
+    async fn audit_transfer(&self, chat: &ChatService, id: i64, from: i64, to: Option<i64>) {
+        let target = to.map_or_else(|| "queue".to_owned(), |t| format!("counsellor:{t}"));
+        if let Err(e) = audit::record(
+            chat.store.db(),
+            &self.actor(),
+            Action::ChatReassigned,
+            &format!("conversation:{id}"),
+            &format!("from:counsellor:{from} to:{target}"),
+        )
+        .await
+        {
+            tracing::error!(error = %e, "could not audit a transfer");
+        }
     }
 
     /// A chat given to this counsellor: open it with its full history.
