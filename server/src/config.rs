@@ -15,6 +15,9 @@
 //! | `FRONT_DOOR_CODE_KEY` | `code_key` | a key created in `<data_dir>/code.key` |
 //! | `FRONT_DOOR_SERVICE_NAME` | `service.name` | `Snak Om Det` |
 //! | `FRONT_DOOR_TOTP_KEY` | `totp_key` | a key created in `<data_dir>/totp.key` |
+//! | `FRONT_DOOR_MODE` | `mode` | `development` (`production` requires a configured master key) |
+//! | `FRONT_DOOR_MASTER_KEY` | `master_key` | development: a key created in `<data_dir>/master.key` |
+//! | `FRONT_DOOR_MASTER_KEY_PREVIOUS` | `master_key_previous` | none (comma-separated, during a rotation) |
 //! | `FRONT_DOOR_SESSION_IDLE_SECS` | `session_idle_secs` | `3600` (1 hour without a request) |
 //! | `FRONT_DOOR_SESSION_MAX_SECS` | `session_max_secs` | `43200` (12 hours after login) |
 //!
@@ -60,6 +63,17 @@ pub struct Settings {
     /// secrets (AES-256-GCM). When unset, a key is created in
     /// `data_dir/totp.key` on first start; several nodes must share one.
     pub totp_key: Option<String>,
+    /// Development (the default) or production. Production refuses to start
+    /// without a configured master key.
+    pub mode: Mode,
+    /// The master key (64 hex characters) that wraps every conversation's,
+    /// booking's and case's own data key. In development, when unset, a key
+    /// is created in `data_dir/master.key` (and the log says so). Keep it
+    /// apart from backups: a backup without it is unreadable by design.
+    pub master_key: Option<String>,
+    /// Earlier master keys, still read while a rotation re-wraps the data
+    /// keys under the new one (see `crypto`).
+    pub master_key_previous: Vec<String>,
     /// A counsellor is logged out after this many seconds without a request.
     pub session_idle_secs: u64,
     /// A login ends this many seconds after it began, however active.
@@ -88,6 +102,18 @@ pub struct Settings {
     pub duty_to_notify: Option<String>,
 }
 
+/// How the service runs: development creates missing secrets in the data
+/// folder; production insists that they are configured.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Missing keys are created in the data folder (and logged as created).
+    #[default]
+    Development,
+    /// Missing keys stop the server at start.
+    Production,
+}
+
 /// Common Danish first names: the default list the note screening warns on.
 const DEFAULT_NOTE_NAMES: [&str; 24] = [
     "Mads", "Mathias", "Frederik", "Oliver", "Lucas", "William", "Noah", "Emil", "Magnus",
@@ -109,6 +135,9 @@ impl Default for Settings {
             opening_hours: crate::hours::OpeningHoursConfig::default(),
             service: ServiceInfo::default(),
             totp_key: None,
+            mode: Mode::Development,
+            master_key: None,
+            master_key_previous: Vec::new(),
             session_idle_secs: 3600,
             session_max_secs: 12 * 3600,
             risk: app::protocol::console::RiskWords::default(),
@@ -226,6 +255,28 @@ impl Settings {
         if let Some(key) = var("FRONT_DOOR_TOTP_KEY") {
             settings.totp_key = Some(key.trim().to_owned());
         }
+        if let Some(mode) = var("FRONT_DOOR_MODE") {
+            settings.mode = match mode.trim() {
+                "development" => Mode::Development,
+                "production" => Mode::Production,
+                _ => {
+                    return Err(ConfigError::InvalidVariable {
+                        name: "FRONT_DOOR_MODE",
+                        reason: "expected development or production".to_owned(),
+                    });
+                }
+            };
+        }
+        if let Some(key) = var("FRONT_DOOR_MASTER_KEY") {
+            settings.master_key = Some(key.trim().to_owned());
+        }
+        if let Some(keys) = var("FRONT_DOOR_MASTER_KEY_PREVIOUS") {
+            settings.master_key_previous = keys
+                .split(',')
+                .map(|k| k.trim().to_owned())
+                .filter(|k| !k.is_empty())
+                .collect();
+        }
         for (name, field) in [
             (
                 "FRONT_DOOR_SESSION_IDLE_SECS",
@@ -300,6 +351,22 @@ impl Settings {
             return Err(ConfigError::InvalidVariable {
                 name: "FRONT_DOOR_TOTP_KEY",
                 reason: "expected 64 hexadecimal characters (32 random bytes)".to_owned(),
+            });
+        }
+        for key in self.master_key.iter().chain(&self.master_key_previous) {
+            if crate::key_file::parse_hex(key).is_none() {
+                return Err(ConfigError::InvalidVariable {
+                    name: "FRONT_DOOR_MASTER_KEY",
+                    reason: "expected 64 hexadecimal characters (32 random bytes)".to_owned(),
+                });
+            }
+        }
+        if self.mode == Mode::Production && self.master_key.is_none() {
+            return Err(ConfigError::InvalidVariable {
+                name: "FRONT_DOOR_MASTER_KEY",
+                reason: "production mode needs a configured master key (64 hexadecimal \
+                         characters), kept apart from backups"
+                    .to_owned(),
             });
         }
         if self.session_idle_secs == 0 || self.session_max_secs == 0 {
@@ -395,6 +462,26 @@ mod tests {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         Settings::from_source(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn production_mode_refuses_to_start_without_a_master_key() {
+        assert_eq!(load(&[]).unwrap().mode, Mode::Development);
+        let error = load(&[("FRONT_DOOR_MODE", "production")]).unwrap_err();
+        assert!(error.to_string().contains("FRONT_DOOR_MASTER_KEY"), "{error}");
+        let key = "ab".repeat(32);
+        let old = "cd".repeat(32);
+        let settings = load(&[
+            ("FRONT_DOOR_MODE", "production"),
+            ("FRONT_DOOR_MASTER_KEY", &key),
+            ("FRONT_DOOR_MASTER_KEY_PREVIOUS", &format!(" {old} ,")),
+        ])
+        .unwrap();
+        assert_eq!(settings.master_key.as_deref(), Some(key.as_str()));
+        assert_eq!(settings.master_key_previous, vec![old]);
+        let error = load(&[("FRONT_DOOR_MASTER_KEY", "short")]).unwrap_err();
+        assert!(!error.to_string().contains("short"), "{error}");
+        assert!(load(&[("FRONT_DOOR_MODE", "staging")]).is_err());
     }
 
     #[test]

@@ -14,6 +14,8 @@
 //! - [`auth`]: counsellor accounts and sessions stored in the database.
 //! - [`chat`]: anonymous conversations: storage, relay, the visitor's socket.
 //! - [`console`]: the counsellor's live socket.
+//! - [`crypto`]: envelope encryption (per-conversation data keys under a
+//!   master key) and crypto-shredding.
 //! - [`key_file`]: server secrets from configuration or a private file.
 //! - [`hours`]: the chat's opening hours in Copenhagen time.
 //! - [`settings`]: what coordinators change live (texts, hours, risk words,
@@ -29,6 +31,7 @@ pub mod auth;
 pub mod chat;
 pub mod config;
 pub mod console;
+pub mod crypto;
 pub mod db;
 pub mod hours;
 pub mod key_file;

@@ -58,6 +58,9 @@ pub enum StartupError {
     /// The TOTP key is unusable or cannot be created.
     #[error(transparent)]
     TotpKey(#[from] crate::auth::totp::TotpKeyError),
+    /// The master key is missing, unusable or cannot be created.
+    #[error(transparent)]
+    MasterKey(#[from] crate::crypto::MasterKeyError),
     /// A coordinator's stored settings could not be read.
     #[error("cannot read the stored settings: {0}")]
     Settings(#[from] crate::settings::SettingsError),
@@ -116,6 +119,8 @@ impl Application {
         let rng = SystemRandom::new();
         let code_key =
             CodeKey::configured_or_file(settings.code_key.as_deref(), &settings.data_dir, &rng)?;
+        let vault = Arc::new(crate::crypto::Vault::from_settings(&settings)?);
+        tracing::info!(master_key = %vault.fingerprint(), "master key loaded");
         let chat = ChatService {
             store: ConversationStore::new(db.clone()),
             hub: Hub::new(),
@@ -138,6 +143,7 @@ impl Application {
                 settings.opening_hours.clone(),
             )),
             chat,
+            vault,
             https: settings.https,
         };
 
@@ -239,8 +245,15 @@ fn router(state: AppState, settings: &Settings, hashed: bool, auth: Arc<AuthSett
         let now = crate::db::now_millis();
         let mut chat_hours = crate::hours::chat_hours(&hours.get(), now);
         // Within hours but nobody available: the page shows the chat as
-        // closed, like outside hours.
-        chat_hours.open_now = chat.open_for_new_chats(now);
+        // closed, like outside hours, and says it opens again soon.
+        if chat_hours.open_now && !chat.open_for_new_chats(now) {
+            chat_hours.open_now = false;
+            chat_hours.closes_at = None;
+            chat_hours.next_opening = Some(app::service::Localized {
+                da: "om lidt".to_owned(),
+                en: "in a little while".to_owned(),
+            });
+        }
         provide_context(chat_hours);
     };
     let options = state.leptos_options.clone();

@@ -21,6 +21,9 @@ pub struct AppState {
     pub settings: Arc<crate::settings::Editing>,
     /// The live chat: storage, relay, shutdown signal.
     pub chat: ChatService,
+    /// The master key that wraps every conversation's, booking's and case's
+    /// own data key.
+    pub vault: Arc<crate::crypto::Vault>,
     /// Served over HTTPS (WebSocket Origin checks expect `https://`).
     pub https: bool,
 }

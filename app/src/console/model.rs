@@ -402,6 +402,12 @@ impl ConsoleModel {
                 self.announce(fill(t.announce_claimed, "name", &self.name_of(id)));
                 FollowUp::Nothing
             }
+            ConsoleServerMsg::Reopened { entry } => {
+                // Quietly: nothing new happened, the page only forgot.
+                let id = entry.conversation;
+                self.with_chat(id, |chat| chat.entry = Some(entry));
+                FollowUp::Nothing
+            }
             ConsoleServerMsg::Message {
                 conversation,
                 message,
@@ -879,6 +885,26 @@ mod tests {
     fn claimed(model: &ConsoleModel, id: i64) {
         model.claim_sent(id);
         model.apply(ConsoleServerMsg::Claimed { entry: entry(id) }, NOW);
+    }
+
+    #[test]
+    fn a_reopened_chat_gets_back_its_person_and_risk_words_quietly() {
+        Owner::new().with(|| {
+            let model = ConsoleModel::new(Lang::Da, NOW);
+            model.apply(welcome(vec![4]), NOW);
+            assert!(model.chats.get_untracked()[0].entry.is_none());
+            let announced = model.announcement.get_untracked();
+            let mut reopened = entry(4);
+            reopened.priority = 1;
+            reopened.risk_words = vec!["overdosis".into()];
+            let follow_up = model.apply(ConsoleServerMsg::Reopened { entry: reopened }, NOW);
+            assert_eq!(follow_up, FollowUp::Nothing);
+            let chat = model.chats.get_untracked()[0].clone();
+            let entry = chat.entry.expect("the person is known again");
+            assert_eq!(entry.risk_words, vec!["overdosis".to_owned()]);
+            assert_eq!(entry.nickname.as_deref(), Some("Bo"));
+            assert_eq!(model.announcement.get_untracked(), announced);
+        });
     }
 
     #[test]

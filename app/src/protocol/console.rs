@@ -215,6 +215,13 @@ pub enum ConsoleServerMsg {
         /// What was claimed.
         entry: QueueEntry,
     },
+    /// One of this counsellor's chats, opened again after a reload or a
+    /// reconnect: who it is with, its priority and the risk words matched
+    /// so far, which a reloaded console otherwise would not know.
+    Reopened {
+        /// The chat as the queue described it, brought up to date.
+        entry: QueueEntry,
+    },
     /// A stored message in one of this counsellor's conversations.
     Message {
         /// Which conversation.

@@ -346,19 +346,61 @@ async fn exists(db: &Db, id: CounsellorId) -> Result<bool, sqlx::Error> {
     Ok(counsellors::find_by_id(db, id).await?.is_some())
 }
 
+/// The transaction-scoped advisory lock ("co") that queues PostgreSQL's
+/// role and activation changes: under READ COMMITTED two coordinators
+/// demoting each other at once would each still see the other as a
+/// coordinator and both succeed. SQLite has one writer at a time already.
+const COORDINATOR_LOCK: i32 = 0x636f;
+
+/// Runs one guarded UPDATE of the team inside a transaction that, on
+/// PostgreSQL, holds [`COORDINATOR_LOCK`] for this schema.
+async fn guarded_update(
+    db: &Db,
+    sql: &str,
+    binds: &[Bind<'_>],
+) -> Result<u64, sqlx::Error> {
+    let mut tx = db.pool().begin().await?;
+    if db.backend() == crate::db::Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))")
+            .bind(COORDINATOR_LOCK)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut query = sqlx::query(sql);
+    for bind in binds {
+        query = match bind {
+            Bind::Text(text) => query.bind(*text),
+            Bind::Int(n) => query.bind(*n),
+        };
+    }
+    let done = query.execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(done.rows_affected())
+}
+
+/// A value bound into [`guarded_update`]'s statement.
+enum Bind<'a> {
+    Text(&'a str),
+    Int(i64),
+}
+
 /// Changes an account's role. Demoting the last active coordinator is
 /// refused, in the same statement that would do it.
 pub async fn set_role(db: &Db, id: CounsellorId, role: Role) -> Result<(), AccountError> {
-    let done = sqlx::query(&format!(
-        "UPDATE counsellors SET role = $1 WHERE id = $2 AND \
-         ($3 = 'coordinator' OR role <> 'coordinator' OR active = 0 OR {ANOTHER_COORDINATOR})"
-    ))
-    .bind(role.as_str())
-    .bind(id.0)
-    .bind(role.as_str())
-    .execute(db.pool())
+    let done = guarded_update(
+        db,
+        &format!(
+            "UPDATE counsellors SET role = $1 WHERE id = $2 AND \
+             ($3 = 'coordinator' OR role <> 'coordinator' OR active = 0 OR {ANOTHER_COORDINATOR})"
+        ),
+        &[
+            Bind::Text(role.as_str()),
+            Bind::Int(id.0),
+            Bind::Text(role.as_str()),
+        ],
+    )
     .await?;
-    if done.rows_affected() == 1 {
+    if done == 1 {
         Ok(())
     } else if exists(db, id).await? {
         Err(AccountError::LastCoordinator)
@@ -375,17 +417,20 @@ pub async fn set_active(db: &Db, id: CounsellorId, active: bool) -> Result<(), A
             .bind(id.0)
             .execute(db.pool())
             .await?
+            .rows_affected()
     } else {
-        sqlx::query(&format!(
-            "UPDATE counsellors SET active = 0 WHERE id = $1 AND \
-             (role <> 'coordinator' OR {})",
-            ANOTHER_COORDINATOR.replace("$2", "$1")
-        ))
-        .bind(id.0)
-        .execute(db.pool())
+        guarded_update(
+            db,
+            &format!(
+                "UPDATE counsellors SET active = 0 WHERE id = $1 AND \
+                 (role <> 'coordinator' OR {})",
+                ANOTHER_COORDINATOR.replace("$2", "$1")
+            ),
+            &[Bind::Int(id.0)],
+        )
         .await?
     };
-    if done.rows_affected() == 1 {
+    if done == 1 {
         Ok(())
     } else if exists(db, id).await? {
         Err(AccountError::LastCoordinator)

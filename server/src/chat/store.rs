@@ -454,6 +454,14 @@ impl ConversationStore {
     ) -> Result<Option<Conversation>, StoreError> {
         let now = now_millis();
         let mut tx = self.db.pool().begin().await?;
+        // A chat that went back to the queue during its talk keeps its
+        // `claimed_at`: taking it again is the same talk, not a new one
+        // for the statistics.
+        let taken_before: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT claimed_at FROM conversations WHERE id = $1")
+                .bind(conversation)
+                .fetch_optional(&mut *tx)
+                .await?;
         let row = sqlx::query(&format!(
             "UPDATE conversations SET state = 'active', counsellor_id = $2, claimed_at = $3, \
              last_activity_at = $3 WHERE id = $1 AND state = 'waiting' RETURNING {CONVERSATION_COLUMNS}"
@@ -468,14 +476,16 @@ impl ConversationStore {
             return Ok(None);
         };
         let claimed = conversation_from_row(&row)?;
-        record_event(
-            &mut tx,
-            "taken",
-            &claimed,
-            Some(now - claimed.queued_at),
-            None,
-        )
-        .await?;
+        if taken_before.flatten().is_none() {
+            record_event(
+                &mut tx,
+                "taken",
+                &claimed,
+                Some(now - claimed.queued_at),
+                None,
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(Some(claimed))
     }
@@ -706,7 +716,7 @@ impl ConversationStore {
     ) -> Result<bool, StoreError> {
         let (note, author) = note.map(|(n, a)| (n.to_owned(), a.to_owned())).unzip();
         let done = sqlx::query(
-            "UPDATE conversations SET state = 'waiting', counsellor_id = NULL, claimed_at = NULL, \
+            "UPDATE conversations SET state = 'waiting', counsellor_id = NULL, \
              handover_note = $3, handover_from = $4, \
              previous_counsellor_id = CASE WHEN previous_counsellor_id = $2 THEN NULL \
                  ELSE previous_counsellor_id END \

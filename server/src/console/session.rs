@@ -494,6 +494,13 @@ impl Console {
                         if c.counsellor_id == Some(self.counsellor.id.0)
                             && c.state == State::Active =>
                     {
+                        send(
+                            socket,
+                            &ConsoleServerMsg::Reopened {
+                                entry: c.queue_entry(),
+                            },
+                        )
+                        .await?;
                         self.attach(socket, chat, conversation, last_seq, false)
                             .await?;
                         self.send_notes(socket, chat, conversation).await

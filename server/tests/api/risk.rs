@@ -210,4 +210,26 @@ async fn a_risk_word_during_the_chat_reaches_the_counsellors_open_chat(app: Test
     })
     .await;
     assert_eq!(set, MAX_PRIORITY);
+
+    // The counsellor reloads the page: the reopened chat still shows why
+    // it is urgent.
+    drop(console);
+    let mut console = open_console(&app, &cookie).await;
+    send(
+        &mut console,
+        &ConsoleClientMsg::Open {
+            conversation,
+            last_seq: 0,
+        },
+    )
+    .await;
+    let reopened = expect(&mut console, |m: &ConsoleServerMsg| match m {
+        ConsoleServerMsg::Reopened { entry } if entry.conversation == conversation => {
+            Some(entry.clone())
+        }
+        _ => None,
+    })
+    .await;
+    assert_eq!(reopened.priority, MAX_PRIORITY);
+    assert_eq!(reopened.risk_words, vec!["overdose".to_owned()]);
 }

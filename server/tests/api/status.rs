@@ -105,6 +105,12 @@ async fn chat_is_open(app: &TestApp) -> bool {
 
 async fn the_chat_opens_for_new_visitors_only_while_someone_is_available(app: TestApp) {
     assert!(!chat_is_open(&app).await, "nobody on duty");
+    let page = app.get("/", &[]).await.text().await.expect("body");
+    assert!(
+        page.contains("Chatten er lukket lige nu. Vi åbner igen om lidt."),
+        "{page}"
+    );
+    assert!(!page.contains(r#"href="/chat""#), "no way into a closed chat");
     let cookie = log_in_counsellor(&app, "anna", "Anna").await;
     let mut anna = open_console(&app, &cookie).await;
     // On duty once her console has the team.
@@ -113,6 +119,8 @@ async fn the_chat_opens_for_new_visitors_only_while_someone_is_available(app: Te
     })
     .await;
     assert!(chat_is_open(&app).await, "Anna is available");
+    let page = app.get("/", &[]).await.text().await.expect("body");
+    assert!(page.contains(r#"href="/chat""#), "{page}");
 
     for (status, open) in [
         (CounsellorStatus::Busy, false),

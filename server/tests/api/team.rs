@@ -18,6 +18,7 @@ on_both_databases!(
     a_password_reset_ends_the_old_password_and_every_session,
     deactivating_ends_the_sessions_and_blocks_the_login,
     a_coordinator_cannot_remove_themselves_or_the_last_coordinator,
+    two_coordinators_demoting_each_other_at_once_leave_one,
     a_role_change_takes_effect_at_the_next_request,
     bad_input_gets_a_clear_error_and_changes_nothing,
     a_counsellor_changes_their_own_password_with_the_old_one,
@@ -382,6 +383,47 @@ async fn a_coordinator_cannot_remove_themselves_or_the_last_coordinator(app: Tes
         accounts::set_role(&app.db, lea.id, Role::Counsellor).await,
         Err(AccountError::LastCoordinator)
     ));
+}
+
+async fn two_coordinators_demoting_each_other_at_once_leave_one(app: TestApp) {
+    // Under PostgreSQL's READ COMMITTED each UPDATE alone would still see
+    // the other coordinator; the guard must serialise them. Several rounds,
+    // because a race lost once proves nothing.
+    for round in 0..8 {
+        let a = add(&app, &format!("a{round}"), Role::Coordinator).await;
+        let b = add(&app, &format!("b{round}"), Role::Coordinator).await;
+        // Everyone else steps down first, so a and b are the only two.
+        sqlx::query("UPDATE counsellors SET role = 'counsellor' WHERE id <> $1 AND id <> $2")
+            .bind(a.id.0)
+            .bind(b.id.0)
+            .execute(app.db.pool())
+            .await
+            .expect("demote the rest");
+        let (first, second) = if round % 2 == 0 {
+            tokio::join!(
+                accounts::set_role(&app.db, a.id, Role::Counsellor),
+                accounts::set_active(&app.db, b.id, false),
+            )
+        } else {
+            tokio::join!(
+                accounts::set_active(&app.db, a.id, false),
+                accounts::set_role(&app.db, b.id, Role::Counsellor),
+            )
+        };
+        let succeeded = [first.is_ok(), second.is_ok()];
+        assert_eq!(
+            succeeded.iter().filter(|ok| **ok).count(),
+            1,
+            "round {round}: exactly one of the two may step down: {succeeded:?}"
+        );
+        let left: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM counsellors WHERE role = 'coordinator' AND active = 1",
+        )
+        .fetch_one(app.db.pool())
+        .await
+        .expect("count");
+        assert_eq!(left, 1, "round {round}");
+    }
 }
 
 async fn a_role_change_takes_effect_at_the_next_request(app: TestApp) {

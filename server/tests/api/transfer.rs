@@ -314,6 +314,14 @@ async fn a_chat_sent_back_to_the_queue_keeps_its_place_and_its_note(app: TestApp
         (note.as_str(), from.as_str()),
         ("Spurgte til forældregrupper", "Anna")
     );
+    // Still one talk for the statistics: Bo took over Anna's, he did not
+    // start a new one.
+    let taken: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM activity_events WHERE kind = 'taken'")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("count taken events");
+    assert_eq!(taken, 1);
 }
 
 async fn only_the_counsellor_who_has_a_chat_can_transfer_it(app: TestApp) {
