@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
 
 // Two counsellors at their laptops (Mia is also the coordinator) and young
@@ -140,4 +140,118 @@ test('the coordinator sees the team and the settings', async ({ page: console })
   await expectNoSeriousA11yViolations(console);
   await console.getByRole('button', { name: 'Samtaler' }).click();
   await expect(queue(console)).toBeVisible();
+});
+
+/** Presses `key` (Tab by default) until `target` has the keyboard focus. */
+async function tabTo(page: Page, target: Locator, key = 'Tab') {
+  for (let presses = 0; presses < 60; presses++) {
+    if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+    await page.keyboard.press(key);
+  }
+  throw new Error(`not reachable with ${key}: ${target}`);
+}
+
+/** Takes `name`'s chat with the keyboard: Alt+Q to the queue's first claim
+ * button, Tab on to theirs (earlier tests may leave chats waiting), Enter. */
+async function claimByKeyboard(page: Page, name: string) {
+  const claim = queue(page).getByRole('listitem').filter({ hasText: name }).getByRole('button', { name: 'Tag samtalen' });
+  await expect(claim).toBeVisible();
+  await page.keyboard.press('Alt+KeyQ');
+  await expect(queue(page).getByRole('button', { name: 'Tag samtalen' }).first()).toBeFocused();
+  await tabTo(page, claim);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('combobox', { name: `Svar til ${name}` })).toBeFocused();
+}
+
+/** Logs in with the keyboard alone: the login field has the focus. */
+async function logInByKeyboard(page: Page, who: { login: string; password: string }, firstName: string) {
+  await page.goto('/console');
+  await expect(page.getByRole('textbox', { name: 'Brugernavn' })).toBeFocused();
+  await page.keyboard.type(who.login);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(who.password);
+  await page.keyboard.press('Enter');
+  await expect(page.getByText(`Logget ind som ${firstName}`)).toBeVisible();
+}
+
+test('two counsellors run a busy queue with the keyboard alone, a risk word first and a transfer included', async ({ page: mia, browser, baseURL }) => {
+  await logInByKeyboard(mia, MIA, 'Mia');
+  const boContext = await browser.newContext({ baseURL, locale: 'da-DK' });
+  const bo = await boContext.newPage();
+  await logInByKeyboard(bo, BO, 'Bo');
+
+  // Three young people write; the last one's risk word puts them first.
+  const names = [nickname('Dan'), nickname('Eva'), nickname('Finn')];
+  const first = await youngPersonWrites(browser, baseURL!, names[0], 'Hej, jeg har et spørgsmål om hash');
+  const second = await youngPersonWrites(browser, baseURL!, names[1], 'Min bror drikker hver dag');
+  const urgent = await youngPersonWrites(browser, baseURL!, names[2], 'Jeg vil ikke leve mere');
+  await expect(queue(mia).getByRole('listitem').first()).toContainText(names[2]);
+  await expect(queue(bo).getByRole('listitem').first()).toContainText(names[2]);
+
+  // Mia takes the first chat in the queue (the urgent one) and answers.
+  await mia.keyboard.press('Alt+KeyQ');
+  await expect(queue(mia).getByRole('listitem').first().getByRole('button', { name: 'Tag samtalen' })).toBeFocused();
+  await mia.keyboard.press('Enter');
+  const miaReply = mia.getByRole('combobox', { name: `Svar til ${names[2]}` });
+  await expect(miaReply).toBeFocused();
+  await mia.keyboard.type('Hej, jeg hedder Mia. Er du i sikkerhed lige nu?');
+  await mia.keyboard.press('Enter');
+  await expect(urgent.getByRole('listitem').filter({ hasText: 'Er du i sikkerhed lige nu?' })).toBeVisible();
+
+  // Bo takes another.
+  await claimByKeyboard(bo, names[0]);
+  await bo.keyboard.type('Hej, du skriver med Bo');
+  await bo.keyboard.press('Enter');
+  await expect(first.getByRole('listitem').filter({ hasText: 'du skriver med Bo' })).toBeVisible();
+
+  // Mia hands the urgent chat to Bo: Tab to "Giv videre", choose Bo with
+  // the arrow keys, write the note, Tab to the button, Enter.
+  await tabTo(mia, mia.getByRole('button', { name: 'Giv videre' }));
+  await mia.keyboard.press('Enter');
+  const target = mia.getByRole('combobox', { name: 'Til', exact: true });
+  await expect(target).toBeFocused();
+  for (let presses = 0; presses < 5; presses++) {
+    if (/Bo/.test(await target.locator('option:checked').innerText())) break;
+    await mia.keyboard.press('ArrowDown');
+  }
+  await expect(target.locator('option:checked')).toContainText('Bo');
+  await mia.keyboard.press('Tab');
+  await expect(mia.getByRole('textbox', { name: /Overleveringsnote/ })).toBeFocused();
+  await mia.keyboard.type('Har tanker om ikke at ville leve. Spurgt til sikkerhed.');
+  await tabTo(mia, mia.locator('form[aria-labelledby="transfer-heading"]').getByRole('button', { name: 'Giv videre' }));
+  await mia.keyboard.press('Enter');
+  await expect(mia.getByRole('article', { name: names[2] })).toHaveCount(0);
+
+  // Bo now has it among his chats: Alt+<its number> goes there, showing
+  // the note and why it is urgent; he answers without touching the mouse.
+  await expect(bo.locator('.tabs .tab-name').filter({ hasText: names[2] })).toBeVisible();
+  const tabs = await bo.locator('.tabs .tab-name').allInnerTexts();
+  const number = tabs.findIndex((tab) => tab.includes(names[2])) + 1;
+  expect(number).toBeGreaterThan(0);
+  await bo.keyboard.press(`Alt+Digit${number}`);
+  const boReply = bo.getByRole('combobox', { name: `Svar til ${names[2]}` });
+  await expect(boReply).toBeFocused();
+  await expect(bo.getByText('Spurgt til sikkerhed')).toBeVisible();
+  await expect(bo.getByRole('article', { name: names[2] })).toContainText('Risikoord');
+  await bo.keyboard.type('Hej, det er Bo nu. Jeg er her stadig.');
+  await bo.keyboard.press('Enter');
+  await expect(urgent.getByRole('listitem').filter({ hasText: 'Jeg er her stadig.' })).toBeVisible();
+  await expect(urgent.getByRole('status')).toContainText('Bo er her nu.');
+
+  // Mia takes the last of the three and closes it with an outcome, still
+  // by keyboard.
+  await claimByKeyboard(mia, names[1]);
+  await tabTo(mia, mia.getByRole('button', { name: 'Afslut…' }));
+  await mia.keyboard.press('Enter');
+  const outcome = mia.getByLabel('Hvordan endte samtalen?');
+  await expect(outcome).toBeFocused();
+  await mia.keyboard.press('ArrowDown');
+  await tabTo(mia, mia.getByRole('button', { name: 'Afslut samtalen' }));
+  await mia.keyboard.press('Enter');
+  await expect(second.getByRole('status')).toContainText('Samtalen er slut');
+  await expectNoSeriousA11yViolations(mia);
+  await expectNoSeriousA11yViolations(bo);
+
+  for (const page of [first, second, urgent]) await page.context().close();
+  await boContext.close();
 });

@@ -106,14 +106,13 @@ test('a counsellor takes a chat from the live queue, answers it and closes it wi
   await expect(youth.getByRole('listitem').filter({ hasText: 'Jeg drikker for meget til fester' })).toContainText('Læst');
   await expectNoSeriousA11yViolations(console);
 
-  // A reload (or a dropped connection) reopens the counsellor's own chats;
-  // after a reload the console knows them by number only.
-  const id = await chat.getAttribute('data-conversation');
+  // A reload (or a dropped connection) reopens the counsellor's own chats,
+  // still named by the person's nickname.
   await console.reload();
   await expect(console.getByText('Forbundet')).toBeVisible();
-  const tab = console.getByRole('button', { name: new RegExp(`^Samtale ${id}\\b`) });
+  const tab = console.getByRole('button', { name: new RegExp(`^${name}\\b`) });
   await tab.click();
-  const reopened = console.getByRole('article', { name: `Samtale ${id}` });
+  const reopened = console.getByRole('article', { name });
   await expect(reopened.getByRole('listitem').filter({ hasText: 'Jeg drikker for meget til fester' })).toBeVisible();
   await expect(reopened.getByRole('listitem').filter({ hasText: 'Hej! Godt du skriver.' })).toContainText('Sendt');
 

@@ -126,11 +126,13 @@ pub fn ring_on_arrivals(model: ConsoleModel, sound: Sound) {
     });
 }
 
-/// Focuses an element once the view has caught up.
-fn focus_soon(selector: &'static str) {
+/// Focuses the first element matching `selector` once the view has caught
+/// up (the one place the console moves keyboard focus).
+pub fn focus_soon(selector: impl Into<String>) {
+    let selector = selector.into();
     request_animation_frame(move || {
         if let Some(element) = document()
-            .query_selector(selector)
+            .query_selector(&selector)
             .ok()
             .flatten()
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())

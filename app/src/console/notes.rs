@@ -65,9 +65,20 @@ pub fn ChatSide(id: i64) -> impl IntoView {
     let w = move || model.lang.get().work();
     let watching = Memo::new(move |_| model.work.is_watching(id));
     let dialog = RwSignal::new(Dialog::None);
-    let close = Callback::new(move |()| dialog.set(Dialog::None));
+    // Keyboard users land in the dialog's first field, and back in the
+    // reply field when it closes (Escape, sent, or toggled off).
+    let close = Callback::new(move |()| {
+        dialog.set(Dialog::None);
+        super::team::focus_later("reply");
+    });
     let toggle = move |which: Dialog| {
-        dialog.update(|d| *d = if *d == which { Dialog::None } else { which });
+        let opening = dialog.get_untracked() != which;
+        dialog.set(if opening { which } else { Dialog::None });
+        match (opening, which) {
+            (true, Dialog::Transfer) => super::team::focus_later("transfer-to"),
+            (true, Dialog::Concern) => super::team::focus_later("concern-text"),
+            _ => {}
+        }
     };
     let handover = Memo::new(move |_| model.work.handovers.with(|h| h.get(&id).cloned()));
     let notes = Memo::new(move |_| {

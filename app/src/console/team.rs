@@ -101,14 +101,7 @@ pub fn date_time(at: i64) -> String {
 
 /// Focuses the element with `id` after the next render.
 pub fn focus_later(id: &'static str) {
-    request_animation_frame(move || {
-        if let Some(element) = document()
-            .get_element_by_id(id)
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = element.focus();
-        }
-    });
+    super::alerts::focus_soon(format!("#{id}"));
 }
 
 /// Copies `text` to the clipboard; `true` when the browser did.

@@ -8,7 +8,7 @@ use super::api::{self, LoginError};
 use super::connection;
 use super::model::{ClaimProblem, ConsoleModel, Ended, Line, Link, Session};
 use super::security::SetPasswordForm;
-use super::team::{NavBar, Page, Pages};
+use super::team::{NavBar, Page, Pages, focus_later};
 use super::texts::{Lang, OUTCOMES, Texts, fill};
 use super::{canned, flags};
 use crate::protocol::console::{Outcome, QueueEntry};
@@ -74,17 +74,6 @@ fn clock(at: i64) -> String {
     format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
 }
 
-/// Focuses the element with `id` after the next render.
-fn focus_later(id: &'static str) {
-    request_animation_frame(move || {
-        if let Some(element) = document()
-            .get_element_by_id(id)
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = element.focus();
-        }
-    });
-}
 
 /// Whether keyboard focus was lost (its element left the page).
 fn focus_is_lost() -> bool {
