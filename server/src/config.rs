@@ -466,9 +466,12 @@ mod tests {
 
     #[test]
     fn production_mode_refuses_to_start_without_a_master_key() {
-        assert_eq!(load(&[]).unwrap().mode, Mode::Development);
-        let error = load(&[("FRONT_DOOR_MODE", "production")]).unwrap_err();
-        assert!(error.to_string().contains("FRONT_DOOR_MASTER_KEY"), "{error}");
+        assert_eq!(load(&[]).expect("valid").mode, Mode::Development);
+        let error = load(&[("FRONT_DOOR_MODE", "production")]).expect_err("refused");
+        assert!(
+            error.to_string().contains("FRONT_DOOR_MASTER_KEY"),
+            "{error}"
+        );
         let key = "ab".repeat(32);
         let old = "cd".repeat(32);
         let settings = load(&[
@@ -476,10 +479,10 @@ mod tests {
             ("FRONT_DOOR_MASTER_KEY", &key),
             ("FRONT_DOOR_MASTER_KEY_PREVIOUS", &format!(" {old} ,")),
         ])
-        .unwrap();
+        .expect("valid");
         assert_eq!(settings.master_key.as_deref(), Some(key.as_str()));
         assert_eq!(settings.master_key_previous, vec![old]);
-        let error = load(&[("FRONT_DOOR_MASTER_KEY", "short")]).unwrap_err();
+        let error = load(&[("FRONT_DOOR_MASTER_KEY", "short")]).expect_err("refused");
         assert!(!error.to_string().contains("short"), "{error}");
         assert!(load(&[("FRONT_DOOR_MODE", "staging")]).is_err());
     }

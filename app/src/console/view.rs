@@ -74,7 +74,6 @@ fn clock(at: i64) -> String {
     format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
 }
 
-
 /// Whether keyboard focus was lost (its element left the page).
 fn focus_is_lost() -> bool {
     let document = document();

@@ -199,8 +199,9 @@ impl Vault {
             .find(|k| k.fingerprint == fingerprint)
             .ok_or(CryptoError::UnknownMasterKey(fingerprint))?;
         let nonce_at = 1 + FINGERPRINT_LEN;
-        let nonce = Nonce::try_assume_unique_for_key(&wrapped[nonce_at..nonce_at + aead::NONCE_LEN])
-            .map_err(|_| CryptoError::Malformed)?;
+        let nonce =
+            Nonce::try_assume_unique_for_key(&wrapped[nonce_at..nonce_at + aead::NONCE_LEN])
+                .map_err(|_| CryptoError::Malformed)?;
         let mut sealed = wrapped[nonce_at + aead::NONCE_LEN..].to_vec();
         let plain = master
             .key
@@ -372,13 +373,16 @@ mod tests {
     fn content_opens_only_with_its_key_and_context() {
         let vault = vault(1);
         let owner = context("chat", &[42]);
-        let (key, wrapped) = vault.new_data_key(&owner).unwrap();
+        let (key, wrapped) = vault.new_data_key(&owner).expect("works");
         assert_eq!(wrapped.len(), WRAPPED_LEN);
         let here = context("chat", &[42, 7]);
-        let sealed = key.seal_text(&here, "jeg ryger hver dag").unwrap();
+        let sealed = key.seal_text(&here, "jeg ryger hver dag").expect("works");
         assert!(!sealed.windows(5).any(|w| w == b"ryger"));
-        let again = vault.unwrap(&wrapped, &owner).unwrap();
-        assert_eq!(again.open_text(&here, &sealed).unwrap(), "jeg ryger hver dag");
+        let again = vault.unwrap(&wrapped, &owner).expect("works");
+        assert_eq!(
+            again.open_text(&here, &sealed).expect("works"),
+            "jeg ryger hver dag"
+        );
         // Moved to another message or conversation: refused.
         assert_eq!(
             again.open_text(&context("chat", &[42, 8]), &sealed),
@@ -389,19 +393,23 @@ mod tests {
             Err(CryptoError::Tampered)
         );
         // Another conversation's key: refused.
-        let (other, _) = vault.new_data_key(&context("chat", &[43])).unwrap();
+        let (other, _) = vault.new_data_key(&context("chat", &[43])).expect("works");
         assert_eq!(other.open_text(&here, &sealed), Err(CryptoError::Tampered));
     }
 
     #[test]
     fn every_flipped_bit_is_detected() {
         let vault = vault(2);
-        let (key, _) = vault.new_data_key(b"chat:1").unwrap();
-        let sealed = key.seal(b"ctx", b"hello").unwrap();
+        let (key, _) = vault.new_data_key(b"chat:1").expect("works");
+        let sealed = key.seal(b"ctx", b"hello").expect("works");
         for at in 1..sealed.len() {
             let mut bad = sealed.clone();
             bad[at] ^= 0x01;
-            assert_eq!(key.open(b"ctx", &bad), Err(CryptoError::Tampered), "byte {at}");
+            assert_eq!(
+                key.open(b"ctx", &bad),
+                Err(CryptoError::Tampered),
+                "byte {at}"
+            );
         }
         assert_eq!(key.open(b"ctx", &sealed[..10]), Err(CryptoError::Malformed));
         let mut other_format = sealed.clone();
@@ -412,24 +420,26 @@ mod tests {
     #[test]
     fn a_wrapped_key_opens_only_for_its_owner_and_master_key() {
         let vault = vault(3);
-        let (_, wrapped) = vault.new_data_key(b"chat:1").unwrap();
+        let (_, wrapped) = vault.new_data_key(b"chat:1").expect("works");
         assert_eq!(
-            vault.unwrap(&wrapped, b"chat:2").unwrap_err(),
+            vault.unwrap(&wrapped, b"chat:2").expect_err("refused"),
             CryptoError::Tampered
         );
         let stranger = Vault::new(&[4; 32], &[]);
         assert!(matches!(
-            stranger.unwrap(&wrapped, b"chat:1").unwrap_err(),
+            stranger.unwrap(&wrapped, b"chat:1").expect_err("refused"),
             CryptoError::UnknownMasterKey(f) if f == vault.fingerprint()
         ));
         let mut bad = wrapped.clone();
         bad[WRAPPED_LEN - 1] ^= 0x80;
         assert_eq!(
-            vault.unwrap(&bad, b"chat:1").unwrap_err(),
+            vault.unwrap(&bad, b"chat:1").expect_err("refused"),
             CryptoError::Tampered
         );
         assert_eq!(
-            vault.unwrap(&wrapped[..20], b"chat:1").unwrap_err(),
+            vault
+                .unwrap(&wrapped[..20], b"chat:1")
+                .expect_err("refused"),
             CryptoError::Malformed
         );
     }
@@ -437,23 +447,31 @@ mod tests {
     #[test]
     fn rotation_rewraps_under_the_new_key_and_keeps_content_readable() {
         let old = vault(5);
-        let (key, wrapped) = old.new_data_key(b"case:9").unwrap();
-        let sealed = key.seal_text(b"case:9:name", "Kim Testesen").unwrap();
+        let (key, wrapped) = old.new_data_key(b"case:9").expect("works");
+        let sealed = key
+            .seal_text(b"case:9:name", "Kim Testesen")
+            .expect("works");
 
         let rotating = Vault::new(&[6; 32], &[[5; 32]]);
-        assert_eq!(Vault::wrapped_by(&wrapped).unwrap(), old.fingerprint());
-        let rewrapped = rotating.rewrap(&wrapped, b"case:9").unwrap().unwrap();
         assert_eq!(
-            Vault::wrapped_by(&rewrapped).unwrap(),
+            Vault::wrapped_by(&wrapped).expect("works"),
+            old.fingerprint()
+        );
+        let rewrapped = rotating
+            .rewrap(&wrapped, b"case:9")
+            .expect("works")
+            .expect("works");
+        assert_eq!(
+            Vault::wrapped_by(&rewrapped).expect("works"),
             rotating.fingerprint()
         );
-        assert_eq!(rotating.rewrap(&rewrapped, b"case:9").unwrap(), None);
+        assert_eq!(rotating.rewrap(&rewrapped, b"case:9").expect("works"), None);
 
         // After the rotation the old key is no longer needed.
         let new_only = vault(6);
-        let key = new_only.unwrap(&rewrapped, b"case:9").unwrap();
+        let key = new_only.unwrap(&rewrapped, b"case:9").expect("works");
         assert_eq!(
-            key.open_text(b"case:9:name", &sealed).unwrap(),
+            key.open_text(b"case:9:name", &sealed).expect("works"),
             "Kim Testesen"
         );
         assert!(new_only.unwrap(&wrapped, b"case:9").is_err());
@@ -467,7 +485,7 @@ mod tests {
         let vault = vault(7);
         let debug = format!("{vault:?}");
         assert!(debug.contains("Fingerprint("), "{debug}");
-        let (key, _) = vault.new_data_key(b"x").unwrap();
+        let (key, _) = vault.new_data_key(b"x").expect("works");
         assert_eq!(format!("{key:?}"), "DataKey(..)");
     }
 }
