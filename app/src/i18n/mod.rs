@@ -9,6 +9,7 @@
 mod da;
 mod en;
 mod lang;
+pub mod booking;
 
 pub use lang::Lang;
 
