@@ -37,10 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/booking/{id}/no-show", post(no_show))
         .route("/api/booking/{id}/cancel", post(cancel))
         .route("/api/booking/{id}/reassign", post(reassign))
-        .route(
-            "/api/booking/availability",
-            get(availability).put(publish),
-        )
+        .route("/api/booking/availability", get(availability).put(publish))
         .route("/api/groups", get(courses).post(create_course))
         .route("/api/groups/{id}/evaluations", get(evaluations))
 }
@@ -106,14 +103,22 @@ async fn agenda(
     }
 }
 
-async fn attended(State(state): State<AppState>, _me: CurrentCounsellor, Path(id): Path<i64>) -> Response {
+async fn attended(
+    State(state): State<AppState>,
+    _me: CurrentCounsellor,
+    Path(id): Path<i64>,
+) -> Response {
     match store::mark(&state.booking, id, true, crate::db::now_millis()).await {
         Ok(()) => done(),
         Err(error) => error_response(error),
     }
 }
 
-async fn no_show(State(state): State<AppState>, _me: CurrentCounsellor, Path(id): Path<i64>) -> Response {
+async fn no_show(
+    State(state): State<AppState>,
+    _me: CurrentCounsellor,
+    Path(id): Path<i64>,
+) -> Response {
     match store::mark(&state.booking, id, false, crate::db::now_millis()).await {
         Ok(()) => done(),
         Err(error) => error_response(error),
@@ -224,7 +229,11 @@ fn default_capacity() -> u16 {
     10
 }
 
-async fn create_course(State(state): State<AppState>, me: CurrentCounsellor, body: Bytes) -> Response {
+async fn create_course(
+    State(state): State<AppState>,
+    me: CurrentCounsellor,
+    body: Bytes,
+) -> Response {
     if let Err(refused) = me.require_coordinator() {
         return refused.into_response();
     }

@@ -155,12 +155,14 @@ pub async fn create(
     .await?
     .try_get("id")?;
     for session in &course.sessions {
-        sqlx::query("INSERT INTO group_sessions (course_id, starts_at, ends_at) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(session.starts_at)
-            .bind(session.ends_at)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO group_sessions (course_id, starts_at, ends_at) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(session.starts_at)
+        .bind(session.ends_at)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -400,12 +402,10 @@ pub async fn cancel(
     if participation.state == "cancelled" || over {
         return Err(Refusal::Closed.into());
     }
-    sqlx::query(
-        "UPDATE group_participants SET state = 'cancelled', seat = NULL WHERE id = $1",
-    )
-    .bind(participation.id)
-    .execute(service.db.pool())
-    .await?;
+    sqlx::query("UPDATE group_participants SET state = 'cancelled', seat = NULL WHERE id = $1")
+        .bind(participation.id)
+        .execute(service.db.pool())
+        .await?;
     fill_seats(service, participation.course.id).await
 }
 
@@ -447,13 +447,12 @@ pub async fn evaluate(
         return Err(Refusal::BadScore.into());
     }
     let mut tx = service.db.pool().begin().await?;
-    let marked = sqlx::query(
-        "UPDATE group_participants SET evaluated = 1 WHERE id = $1 AND evaluated = 0",
-    )
-    .bind(participation.id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    let marked =
+        sqlx::query("UPDATE group_participants SET evaluated = 1 WHERE id = $1 AND evaluated = 0")
+            .bind(participation.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
     if marked == 0 {
         tx.rollback().await?;
         return Err(Refusal::NoEvaluation.into());
@@ -525,10 +524,8 @@ pub async fn results(service: &BookingService, course: i64) -> Result<Results, B
                 &row.try_get::<Vec<u8>, _>("data_key")?,
                 &crypto::context("group-evaluation", &[id]),
             )?;
-            comments.push(key.open_text(
-                &crypto::context("group-evaluation-comment", &[id]),
-                &sealed,
-            )?);
+            comments
+                .push(key.open_text(&crypto::context("group-evaluation-comment", &[id]), &sealed)?);
         }
     }
     let n = rows.len() as f64;

@@ -121,10 +121,16 @@ mod tests {
         assert!(file.ends_with("\r\n"));
         let mut unfolded: Vec<String> = Vec::new();
         for line in file.split("\r\n").filter(|l| !l.is_empty()) {
-            assert!(!line.contains('\n') && !line.contains('\r'), "bare line end");
+            assert!(
+                !line.contains('\n') && !line.contains('\r'),
+                "bare line end"
+            );
             assert!(line.len() <= 75, "line of {} octets: {line}", line.len());
             if let Some(rest) = line.strip_prefix(' ') {
-                unfolded.last_mut().expect("a line to continue").push_str(rest);
+                unfolded
+                    .last_mut()
+                    .expect("a line to continue")
+                    .push_str(rest);
             } else {
                 unfolded.push(line.to_owned());
             }
@@ -194,6 +200,9 @@ mod tests {
             assert!(line.len() <= 75);
             assert!(std::str::from_utf8(line.as_bytes()).is_ok());
         }
-        assert_eq!(out.replace("\r\n ", "").trim_end(), format!("SUMMARY:{}", "æ".repeat(100)));
+        assert_eq!(
+            out.replace("\r\n ", "").trim_end(),
+            format!("SUMMARY:{}", "æ".repeat(100))
+        );
     }
 }

@@ -382,8 +382,14 @@ mod tests {
         assert_eq!(parse_alias("   "), Err(Refusal::BadAlias));
         assert_eq!(parse_alias(&"x".repeat(41)), Err(Refusal::BadAlias));
         assert_eq!(parse_message("  ", 10), Ok(None));
-        assert_eq!(parse_message(&"x".repeat(11), 10), Err(Refusal::MessageTooLong));
-        assert_eq!(parse_phone("+45 12 34 56 78").as_deref(), Ok("+45 12 34 56 78"));
+        assert_eq!(
+            parse_message(&"x".repeat(11), 10),
+            Err(Refusal::MessageTooLong)
+        );
+        assert_eq!(
+            parse_phone("+45 12 34 56 78").as_deref(),
+            Ok("+45 12 34 56 78")
+        );
         assert_eq!(parse_phone("1234"), Err(Refusal::BadPhone));
         assert_eq!(parse_phone("12345678; DROP"), Err(Refusal::BadPhone));
     }

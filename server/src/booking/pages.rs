@@ -25,10 +25,10 @@ use crate::routes::client::ClientAddress;
 use crate::state::AppState;
 use app::i18n::Lang;
 use app::i18n::booking::{BookingTexts, booking_texts};
+use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use chrono::{DateTime, Datelike, Timelike};
 use chrono_tz::Europe::Copenhagen;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -317,7 +317,11 @@ fn time_choices(starts: &[i64], lang: Lang, checked: Option<i64>) -> String {
         let _ = write!(
             out,
             "<label class=\"slot\"><input type=\"radio\" name=\"start\" value=\"{start}\" required{}{}> {}</label>",
-            if checked == Some(*start) { " checked" } else { "" },
+            if checked == Some(*start) {
+                " checked"
+            } else {
+                ""
+            },
             if i == 0 { " id=\"first-time\"" } else { "" },
             clock(*start)
         );
@@ -457,7 +461,10 @@ fn parse_booking(
     service: &BookingService,
 ) -> Result<NewBooking, Refusal> {
     let get = |name: &str| fields.get(name).map_or("", String::as_str);
-    let kind = service.config.kind(get("type")).ok_or(Refusal::UnknownType)?;
+    let kind = service
+        .config
+        .kind(get("type"))
+        .ok_or(Refusal::UnknownType)?;
     let role = BookerRole::parse(get("role")).ok_or(Refusal::UnknownType)?;
     let start_ms = get("start").parse().map_err(|_| Refusal::Taken)?;
     let alias = parse_alias(get("alias"))?;
@@ -561,11 +568,7 @@ fn describe(service: &BookingService, view: &BookingView, lang: Lang) -> String 
         esc(state)
     );
     if view.cancelled_by.as_deref() == Some("counsellor") {
-        let _ = write!(
-            out,
-            "<p class=\"notice\">{}</p>",
-            esc(t.cancelled_by_us)
-        );
+        let _ = write!(out, "<p class=\"notice\">{}</p>", esc(t.cancelled_by_us));
         if let Some(note) = &view.cancel_note {
             let _ = write!(out, "<blockquote>{}</blockquote>", esc(note));
         }
@@ -628,7 +631,10 @@ async fn found_page(
     if let Some(notice) = notice {
         let _ = write!(body, "<p class=\"ok\" role=\"status\">{}</p>", esc(notice));
     }
-    let hidden = format!("<input type=\"hidden\" name=\"code\" value=\"{}\">", esc(code));
+    let hidden = format!(
+        "<input type=\"hidden\" name=\"code\" value=\"{}\">",
+        esc(code)
+    );
     let now = crate::db::now_millis();
     match found {
         Found::Booking(view) => {
@@ -660,11 +666,7 @@ async fn found_page(
             body.push_str(&course_card(t, lang, &participation.course, None));
             let status = match participation.state.as_str() {
                 "enrolled" => t.enrolled.to_owned(),
-                "waiting" => format!(
-                    "{} {}",
-                    t.waiting,
-                    participation.waiting_place.unwrap_or(1)
-                ),
+                "waiting" => format!("{} {}", t.waiting, participation.waiting_place.unwrap_or(1)),
                 _ => t.group_cancelled.to_owned(),
             };
             let _ = write!(body, "<p class=\"notice\">{}</p>", esc(&status));
@@ -810,13 +812,19 @@ async fn cancel(
 ) -> Response {
     let t = booking_texts(lang(&headers));
     let service = state.booking.clone();
-    act(&state, &headers, client, &fields, async |hash, found| match found {
-        Found::Booking(_) => {
-            store::cancel_by_booker(&service, hash, crate::db::now_millis()).await?;
-            Ok(t.cancelled_done)
-        }
-        Found::Group(_) => Err(Refusal::Closed.into()),
-    })
+    act(
+        &state,
+        &headers,
+        client,
+        &fields,
+        async |hash, found| match found {
+            Found::Booking(_) => {
+                store::cancel_by_booker(&service, hash, crate::db::now_millis()).await?;
+                Ok(t.cancelled_done)
+            }
+            Found::Group(_) => Err(Refusal::Closed.into()),
+        },
+    )
     .await
 }
 
@@ -830,14 +838,20 @@ async fn move_booking(
     let t = booking_texts(lang(&headers));
     let service = state.booking.clone();
     let start: Option<i64> = field(&fields, "start").parse().ok();
-    act(&state, &headers, client, &fields, async |hash, found| match (found, start) {
-        (Found::Booking(_), Some(start)) => {
-            store::move_by_booker(&service, hash, start, crate::db::now_millis()).await?;
-            Ok(t.moved_done)
-        }
-        (Found::Booking(_), None) => Err(Refusal::Taken.into()),
-        (Found::Group(_), _) => Err(Refusal::Closed.into()),
-    })
+    act(
+        &state,
+        &headers,
+        client,
+        &fields,
+        async |hash, found| match (found, start) {
+            (Found::Booking(_), Some(start)) => {
+                store::move_by_booker(&service, hash, start, crate::db::now_millis()).await?;
+                Ok(t.moved_done)
+            }
+            (Found::Booking(_), None) => Err(Refusal::Taken.into()),
+            (Found::Group(_), _) => Err(Refusal::Closed.into()),
+        },
+    )
     .await
 }
 
@@ -860,7 +874,10 @@ async fn ics(
         kind_name(&state.booking, &view.kind, lang),
         service_name
     );
-    let place = view.place.as_deref().map(|p| place_name(&state.booking, p, lang));
+    let place = view
+        .place
+        .as_deref()
+        .map(|p| place_name(&state.booking, p, lang));
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -888,7 +905,10 @@ async fn ics(
     (
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"booking.ics\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"booking.ics\"",
+            ),
             (header::CACHE_CONTROL, "no-store"),
         ],
         file,
@@ -978,7 +998,11 @@ async fn group_list(State(state): State<AppState>, headers: HeaderMap) -> Respon
 }
 
 /// `POST /groups/signup`.
-async fn sign_up(State(state): State<AppState>, headers: HeaderMap, Form(fields): Fields) -> Response {
+async fn sign_up(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(fields): Fields,
+) -> Response {
     let lang = lang(&headers);
     let t = booking_texts(lang);
     let result = async {
@@ -1031,13 +1055,19 @@ async fn leave(
 ) -> Response {
     let t = booking_texts(lang(&headers));
     let service = state.booking.clone();
-    act(&state, &headers, client, &fields, async |_, found| match found {
-        Found::Group(participation) => {
-            groups::cancel(&service, participation, crate::db::now_millis()).await?;
-            Ok(t.group_cancelled)
-        }
-        Found::Booking(_) => Err(Refusal::Closed.into()),
-    })
+    act(
+        &state,
+        &headers,
+        client,
+        &fields,
+        async |_, found| match found {
+            Found::Group(participation) => {
+                groups::cancel(&service, participation, crate::db::now_millis()).await?;
+                Ok(t.group_cancelled)
+            }
+            Found::Booking(_) => Err(Refusal::Closed.into()),
+        },
+    )
     .await
 }
 
@@ -1053,19 +1083,30 @@ async fn evaluate(
     let score = |name: &str| field(&fields, name).parse::<u8>().unwrap_or(0);
     let scores = (score("q0"), score("q1"), score("q2"));
     let comment = parse_message(field(&fields, "comment"), MAX_MESSAGE_CHARS);
-    act(&state, &headers, client, &fields, async |_, found| match found {
-        Found::Group(participation) => {
-            let evaluation = Evaluation {
-                helpful: scores.0,
-                understood: scores.1,
-                recommend: scores.2,
-                comment: comment?,
-            };
-            groups::evaluate(&service, participation, &evaluation, crate::db::now_millis())
+    act(
+        &state,
+        &headers,
+        client,
+        &fields,
+        async |_, found| match found {
+            Found::Group(participation) => {
+                let evaluation = Evaluation {
+                    helpful: scores.0,
+                    understood: scores.1,
+                    recommend: scores.2,
+                    comment: comment?,
+                };
+                groups::evaluate(
+                    &service,
+                    participation,
+                    &evaluation,
+                    crate::db::now_millis(),
+                )
                 .await?;
-            Ok(t.thanks)
-        }
-        Found::Booking(_) => Err(Refusal::NoEvaluation.into()),
-    })
+                Ok(t.thanks)
+            }
+            Found::Booking(_) => Err(Refusal::NoEvaluation.into()),
+        },
+    )
     .await
 }

@@ -303,7 +303,11 @@ mod tests {
         let busy: BTreeSet<i64> = [utc("2026-12-01 09:30")].into();
         assert_eq!(
             free_starts(&availability, &busy, from, to, 30, 30),
-            vec![utc("2026-12-01 09:00"), utc("2026-12-01 15:00"), utc("2026-12-01 15:30")]
+            vec![
+                utc("2026-12-01 09:00"),
+                utc("2026-12-01 15:00"),
+                utc("2026-12-01 15:30")
+            ]
         );
         // A whole day off.
         availability.exceptions = vec![(date, Minutes::new(0, 1440).expect("range"), false)];
@@ -312,7 +316,10 @@ mod tests {
 
     #[test]
     fn a_talk_occupies_whole_cells() {
-        assert_eq!(cells(0, 3_600_000, 1_800_000).collect::<Vec<_>>(), vec![0, 1_800_000]);
+        assert_eq!(
+            cells(0, 3_600_000, 1_800_000).collect::<Vec<_>>(),
+            vec![0, 1_800_000]
+        );
         assert_eq!(cells(0, 1_800_000, 1_800_000).count(), 1);
     }
 }

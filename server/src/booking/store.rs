@@ -335,8 +335,7 @@ pub async fn book(
     }
     let length = i64::from(kind.minutes) * 60_000;
     for counsellor in candidates(service, &request.kind, request.start_ms, now, None).await? {
-        let code = crate::chat::code::new_code(&service.rng)
-            .map_err(|_| BookingError::Random)?;
+        let code = crate::chat::code::new_code(&service.rng).map_err(|_| BookingError::Random)?;
         let hash = service.code_key.hash(&code);
         match insert(service, request, counsellor, length, &hash, now).await {
             Ok(id) => return Ok((id, code)),
@@ -677,13 +676,12 @@ pub async fn reassign(
     to: i64,
     now: i64,
 ) -> Result<(), BookingError> {
-    let active: Option<i64> =
-        sqlx::query("SELECT active FROM counsellors WHERE id = $1")
-            .bind(to)
-            .fetch_optional(service.db.pool())
-            .await?
-            .map(|row| row.try_get("active"))
-            .transpose()?;
+    let active: Option<i64> = sqlx::query("SELECT active FROM counsellors WHERE id = $1")
+        .bind(to)
+        .fetch_optional(service.db.pool())
+        .await?
+        .map(|row| row.try_get("active"))
+        .transpose()?;
     if active != Some(1) {
         return Err(Refusal::Taken.into());
     }
@@ -698,11 +696,12 @@ pub async fn reassign(
 /// Deletes the phone number of every talk that is over, and (wrapped key
 /// first, then the row) every booking past retention.
 pub async fn purge(service: &BookingService, now: i64) -> Result<(), BookingError> {
-    let phones = sqlx::query("UPDATE bookings SET phone = NULL WHERE phone IS NOT NULL AND ends_at <= $1")
-        .bind(now)
-        .execute(service.db.pool())
-        .await?
-        .rows_affected();
+    let phones =
+        sqlx::query("UPDATE bookings SET phone = NULL WHERE phone IS NOT NULL AND ends_at <= $1")
+            .bind(now)
+            .execute(service.db.pool())
+            .await?
+            .rows_affected();
     let cutoff = now - i64::from(service.config.retention_days) * 86_400_000;
     let mut tx = service.db.pool().begin().await?;
     sqlx::query("UPDATE bookings SET data_key = $1 WHERE ends_at < $2")

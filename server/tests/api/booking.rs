@@ -111,7 +111,10 @@ async fn a_parent_books_a_walk_and_talk_and_cancels_it_with_the_manage_code(app:
         .await;
     assert_eq!(times.status(), 200);
     let html = times.text().await.expect("html");
-    assert!(html.contains("Ved indgangen til parken"), "the meeting places");
+    assert!(
+        html.contains("Ved indgangen til parken"),
+        "the meeting places"
+    );
     let start = between(&html, "name=\"start\" value=\"", "\"").expect("a free time");
 
     let booked = post_form(
@@ -176,7 +179,13 @@ async fn a_parent_books_a_walk_and_talk_and_cancels_it_with_the_manage_code(app:
 
     let cancelled = post_form(&app, "/booking/cancel", &[("code", &code)]).await;
     assert_eq!(cancelled.status(), 200);
-    assert!(cancelled.text().await.expect("html").contains("Tiden er aflyst."));
+    assert!(
+        cancelled
+            .text()
+            .await
+            .expect("html")
+            .contains("Tiden er aflyst.")
+    );
     let entries = agenda(&app, &cookie, false).await;
     assert_eq!(entries[0]["state"], "cancelled");
     let cells: i64 = sqlx::query("SELECT COUNT(*) AS n FROM booking_cells")
@@ -188,7 +197,13 @@ async fn a_parent_books_a_walk_and_talk_and_cancels_it_with_the_manage_code(app:
 
     let again = post_form(&app, "/booking/cancel", &[("code", &code)]).await;
     assert_eq!(again.status(), 409);
-    assert!(again.text().await.expect("html").contains("kan ikke længere ændres"));
+    assert!(
+        again
+            .text()
+            .await
+            .expect("html")
+            .contains("kan ikke længere ændres")
+    );
 }
 
 async fn many_parents_racing_for_one_time_get_it_once(app: TestApp) {
@@ -202,10 +217,7 @@ async fn many_parents_racing_for_one_time_get_it_once(app: TestApp) {
         tokio::spawn(async move { store::book(&service, &request("in_person", start), now).await })
     });
     let results = futures::future::join_all(racers).await;
-    let won = results
-        .iter()
-        .filter(|r| matches!(r, Ok(Ok(_))))
-        .count();
+    let won = results.iter().filter(|r| matches!(r, Ok(Ok(_)))).count();
     let taken = results
         .iter()
         .filter(|r| matches!(r, Ok(Err(BookingError::Refused(Refusal::Taken)))))
@@ -270,7 +282,13 @@ async fn the_phone_number_is_deleted_once_the_talk_is_over(app: TestApp) {
     assert_eq!(left, 0);
     let manage = post_form(&app, "/booking/manage", &[("code", &code)]).await;
     assert_eq!(manage.status(), 404);
-    assert!(manage.text().await.expect("html").contains("Vi kender ikke den kode"));
+    assert!(
+        manage
+            .text()
+            .await
+            .expect("html")
+            .contains("Vi kender ikke den kode")
+    );
 }
 
 async fn a_past_time_a_taken_time_a_wrong_code_and_a_long_message_change_nothing(app: TestApp) {
@@ -297,7 +315,10 @@ async fn a_past_time_a_taken_time_a_wrong_code_and_a_long_message_change_nothing
     assert_eq!(refused.status(), 400);
     let html = refused.text().await.expect("html");
     assert!(html.contains("Beskeden er for lang"));
-    assert!(html.contains("value=\"Far\""), "the form keeps what was typed");
+    assert!(
+        html.contains("value=\"Far\""),
+        "the form keeps what was typed"
+    );
 
     store::book(&app.booking, &request("in_person", start), now)
         .await
@@ -316,7 +337,13 @@ async fn a_past_time_a_taken_time_a_wrong_code_and_a_long_message_change_nothing
         .await
         .expect("answered");
     assert_eq!(taken.status(), 409);
-    assert!(taken.text().await.expect("html").contains("That time was just taken"));
+    assert!(
+        taken
+            .text()
+            .await
+            .expect("html")
+            .contains("That time was just taken")
+    );
 
     let wrong = post_form(&app, "/booking/manage", &[("code", "not a real code")]).await;
     assert_eq!(wrong.status(), 404);
@@ -346,7 +373,13 @@ async fn moving_a_talk_gives_the_old_time_back(app: TestApp) {
     )
     .await;
     assert_eq!(moved.status(), 200);
-    assert!(moved.text().await.expect("html").contains("Tiden er flyttet."));
+    assert!(
+        moved
+            .text()
+            .await
+            .expect("html")
+            .contains("Tiden er flyttet.")
+    );
     let free = store::free_times(&app.booking, "in_person", now)
         .await
         .expect("times");
@@ -362,9 +395,13 @@ async fn a_counsellor_cancels_with_a_note_the_booker_reads_with_the_code(app: Te
     let cookie = log_in_counsellor(&app, "bo", "Bo").await;
     available_all_week(&app, &cookie).await;
     let start = first_free(&app, "video").await;
-    let (id, code) = store::book(&app.booking, &request("video", start), server::db::now_millis())
-        .await
-        .expect("booked");
+    let (id, code) = store::book(
+        &app.booking,
+        &request("video", start),
+        server::db::now_millis(),
+    )
+    .await
+    .expect("booked");
     let cancel = app
         .client
         .post(format!("{}/api/booking/{id}/cancel", app.address))
@@ -395,9 +432,13 @@ async fn a_reassigned_talk_shows_the_phone_number_only_to_the_new_counsellor(app
     let bo = log_in_counsellor(&app, "bo", "Bo").await;
     available_all_week(&app, &bo).await;
     let start = first_free(&app, "phone").await;
-    let (id, _) = store::book(&app.booking, &request("phone", start), server::db::now_millis())
-        .await
-        .expect("booked");
+    let (id, _) = store::book(
+        &app.booking,
+        &request("phone", start),
+        server::db::now_millis(),
+    )
+    .await
+    .expect("booked");
     let mia = log_in_counsellor(&app, "mia", "Mia").await;
     let team = agenda(&app, &mia, true).await;
     assert_eq!(team.len(), 1);
@@ -463,7 +504,10 @@ async fn a_full_course_puts_the_next_on_the_waiting_list_who_moves_up_on_a_cance
     .await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("html");
-    assert!(html.contains("Du er på ventelisten. Din plads i køen: 1"), "{html}");
+    assert!(
+        html.contains("Du er på ventelisten. Din plads i køen: 1"),
+        "{html}"
+    );
     let code = between(&html, "<p class=\"code\">", "</p>").expect("a code");
     let waiting = groups::by_hash(&app.booking, &app.booking.code_key.hash(code))
         .await
@@ -515,13 +559,19 @@ async fn participants_evaluate_a_course_anonymously_once_it_is_over(app: TestApp
         comment: Some("Godt at møde andre forældre".to_owned()),
     };
     let early = groups::evaluate(&app.booking, &participation, &evaluation, now).await;
-    assert!(matches!(early, Err(BookingError::Refused(Refusal::NoEvaluation))));
+    assert!(matches!(
+        early,
+        Err(BookingError::Refused(Refusal::NoEvaluation))
+    ));
     let bad = Evaluation {
         helpful: 6,
         ..evaluation.clone()
     };
     let refused = groups::evaluate(&app.booking, &participation, &bad, over).await;
-    assert!(matches!(refused, Err(BookingError::Refused(Refusal::BadScore))));
+    assert!(matches!(
+        refused,
+        Err(BookingError::Refused(Refusal::BadScore))
+    ));
     groups::evaluate(&app.booking, &participation, &evaluation, over)
         .await
         .expect("evaluated");
@@ -530,12 +580,20 @@ async fn participants_evaluate_a_course_anonymously_once_it_is_over(app: TestApp
         .expect("read")
         .expect("found");
     let twice = groups::evaluate(&app.booking, &participation, &evaluation, over).await;
-    assert!(matches!(twice, Err(BookingError::Refused(Refusal::NoEvaluation))));
+    assert!(matches!(
+        twice,
+        Err(BookingError::Refused(Refusal::NoEvaluation))
+    ));
 
-    let results = groups::results(&app.booking, course).await.expect("results");
+    let results = groups::results(&app.booking, course)
+        .await
+        .expect("results");
     assert_eq!(results.answers, 1);
     assert_eq!(results.helpful, 5.0);
-    assert_eq!(results.comments, vec!["Godt at møde andre forældre".to_owned()]);
+    assert_eq!(
+        results.comments,
+        vec!["Godt at møde andre forældre".to_owned()]
+    );
     let sealed: Option<Vec<u8>> = sqlx::query("SELECT comment FROM group_evaluations")
         .fetch_one(app.db.pool())
         .await
