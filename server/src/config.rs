@@ -100,6 +100,10 @@ pub struct Settings {
     /// Guidance on the duty to notify the municipality (underretningspligt),
     /// shown with a concern about an under-18. Default: the console's own.
     pub duty_to_notify: Option<String>,
+    /// The `[booking]` table: conversation types, meeting places, the slot
+    /// grid, how far ahead, retention. Default: in person, phone, walk and
+    /// talk, video; three meeting places.
+    pub booking: crate::booking::BookingConfig,
 }
 
 /// How the service runs: development creates missing secrets in the data
@@ -147,6 +151,7 @@ impl Default for Settings {
             note_names: DEFAULT_NOTE_NAMES.iter().map(|n| (*n).to_owned()).collect(),
             emergency_procedure: None,
             duty_to_notify: None,
+            booking: crate::booking::BookingConfig::default(),
         }
     }
 }

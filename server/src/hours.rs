@@ -208,7 +208,7 @@ impl Window {
 
 /// Which instant to take for a wall-clock time the clock shows twice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Edge {
+pub(crate) enum Edge {
     /// The earlier instant: open from the first time the clock shows it.
     Start,
     /// The later instant: open until the last time the clock shows it.
@@ -481,7 +481,7 @@ fn local_date(ms: i64) -> Option<NaiveDate> {
 /// (found by stepping a minute at a time to the first time that exists;
 /// Copenhagen's changes fall on whole hours); inside the autumn fold, the
 /// earlier instant for [`Edge::Start`] and the later for [`Edge::End`].
-fn local_to_ms(date: NaiveDate, minute: u16, edge: Edge) -> Option<i64> {
+pub(crate) fn local_to_ms(date: NaiveDate, minute: u16, edge: Edge) -> Option<i64> {
     let (date, minute) = if minute >= MINUTES_PER_DAY {
         (date.succ_opt()?, minute - MINUTES_PER_DAY)
     } else {
@@ -611,13 +611,13 @@ fn clock(minutes: u16) -> String {
 
 /// The weekday's name, 0 = Monday: lower-case Danish or capitalised English,
 /// as each language writes it mid-sentence.
-fn weekday_name(index: usize, danish: bool) -> &'static str {
+pub(crate) fn weekday_name(index: usize, danish: bool) -> &'static str {
     let names = if danish { &DA_WEEKDAYS } else { &EN_WEEKDAYS };
     names.get(index).copied().unwrap_or_default()
 }
 
 /// The month's name, 0 = January, written as [`weekday_name`] writes days.
-fn month_name(index0: usize, danish: bool) -> &'static str {
+pub(crate) fn month_name(index0: usize, danish: bool) -> &'static str {
     let names = if danish { &DA_MONTHS } else { &EN_MONTHS };
     names.get(index0).copied().unwrap_or_default()
 }

@@ -12,6 +12,8 @@
 //! - [`db`]: the database (SQLite by default, PostgreSQL by URL) and migrations.
 //! - [`audit`]: the append-only, hash-chained audit log.
 //! - [`auth`]: counsellor accounts and sessions stored in the database.
+//! - [`booking`]: booked first conversations and group courses (manage
+//!   codes, .ics, availability, waiting lists, evaluations).
 //! - [`chat`]: anonymous conversations: storage, relay, the visitor's socket.
 //! - [`console`]: the counsellor's live socket.
 //! - [`crypto`]: envelope encryption (per-conversation data keys under a
@@ -28,6 +30,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod booking;
 pub mod chat;
 pub mod config;
 pub mod console;

@@ -121,6 +121,14 @@ impl Application {
             CodeKey::configured_or_file(settings.code_key.as_deref(), &settings.data_dir, &rng)?;
         let vault = Arc::new(crate::crypto::Vault::from_settings(&settings)?);
         tracing::info!(master_key = %vault.fingerprint(), "master key loaded");
+        let booking = crate::booking::BookingService {
+            db: db.clone(),
+            vault: vault.clone(),
+            code_key: Arc::new(code_key.clone()),
+            guesses: Arc::default(),
+            config: Arc::new(settings.booking.clone()),
+            rng: rng.clone(),
+        };
         let chat = ChatService {
             store: ConversationStore::new(db.clone()),
             hub: Hub::new(),
@@ -144,6 +152,7 @@ impl Application {
             )),
             chat,
             vault,
+            booking,
             https: settings.https,
         };
 
@@ -159,6 +168,7 @@ impl Application {
                 state.chat.hub.clone(),
             )),
             tokio::spawn(crate::console::returns::keep_returning(state.chat.clone())),
+            tokio::spawn(crate::booking::keep_tidy(state.booking.clone())),
         ];
         let auth = Arc::new(AuthSettings::from_settings(&settings)?);
         let router = router(state.clone(), &settings, hashed, auth)
@@ -267,6 +277,7 @@ fn router(state: AppState, settings: &Settings, hashed: bool, auth: Arc<AuthSett
         .route("/console", get(crate::routes::console_page::console_page))
         .merge(crate::routes::auth::router(settings.https, auth))
         .merge(crate::settings::router(settings.https))
+        .merge(crate::booking::pages::router())
         .nest(
             &format!("/{}", state.leptos_options.site_pkg_dir),
             pkg_router(&settings.site_root, hashed),

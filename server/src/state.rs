@@ -24,6 +24,8 @@ pub struct AppState {
     /// The master key that wraps every conversation's, booking's and case's
     /// own data key.
     pub vault: Arc<crate::crypto::Vault>,
+    /// Bookings and group courses: types, manage codes, purge.
+    pub booking: crate::booking::BookingService,
     /// Served over HTTPS (WebSocket Origin checks expect `https://`).
     pub https: bool,
 }

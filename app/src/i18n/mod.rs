@@ -6,6 +6,7 @@
 //! by the switch, else the browser's `Accept-Language`), shared with the client
 //! at hydration, and can be switched on the page without a reload.
 
+pub mod booking;
 mod da;
 mod en;
 mod lang;

@@ -27,6 +27,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: Db,
+    /// The booking service on this app's database and master key.
+    pub booking: server::booking::BookingService,
     pub data_dir: PathBuf,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -112,6 +114,7 @@ pub async fn spawn_with(settings: Settings, schema: Option<String>) -> TestApp {
         .expect("the application starts");
     let address = format!("http://127.0.0.1:{}", application.port());
     let db = application.state().db.clone();
+    let booking = application.state().booking.clone();
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(application.run_until(async move {
         let _ = stopped.await;
@@ -124,6 +127,7 @@ pub async fn spawn_with(settings: Settings, schema: Option<String>) -> TestApp {
         address,
         client,
         db,
+        booking,
         data_dir,
         stop: Some(stop),
         server: Some(server),

@@ -7,6 +7,7 @@ mod live;
 
 mod audit;
 mod auth;
+mod booking;
 mod canned;
 mod chat;
 mod codes;

@@ -1,0 +1,121 @@
+-- Booked first conversations, counsellors' availability, group courses.
+--
+-- Everything a visitor types (alias, message, phone number, evaluation
+-- comment) and a counsellor's cancellation note to the visitor is sealed
+-- under the row's own data key (`data_key`, wrapped under the master key
+-- with crypto::context(<owner kind>, [id])). Purging a row deletes that key
+-- first. Times are Unix milliseconds; local dates are 'YYYY-MM-DD'
+-- (Copenhagen), minutes count from local midnight.
+
+-- Weekly recurring hours a counsellor takes bookings (0 = Monday).
+CREATE TABLE booking_hours (
+    id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    counsellor_id BIGINT  NOT NULL REFERENCES counsellors (id),
+    weekday       BIGINT  NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+    start_minute  BIGINT  NOT NULL,
+    end_minute    BIGINT  NOT NULL,
+    CHECK (start_minute >= 0 AND start_minute < end_minute AND end_minute <= 1440)
+);
+CREATE INDEX booking_hours_counsellor ON booking_hours (counsellor_id);
+
+-- One local date's exception: extra hours (available = 1) or an absence
+-- (available = 0) that removes hours.
+CREATE TABLE booking_exceptions (
+    id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    counsellor_id BIGINT  NOT NULL REFERENCES counsellors (id),
+    day           TEXT    NOT NULL,
+    start_minute  BIGINT  NOT NULL,
+    end_minute    BIGINT  NOT NULL,
+    available     BIGINT  NOT NULL CHECK (available IN (0, 1)),
+    CHECK (start_minute >= 0 AND start_minute < end_minute AND end_minute <= 1440)
+);
+CREATE INDEX booking_exceptions_counsellor ON booking_exceptions (counsellor_id, day);
+
+-- A booked conversation.
+--  * kind: the conversation type's key from configuration (in_person, phone, …).
+--  * place: the meeting place's key (walk-and-talk), from configuration.
+--  * state: booked → attended | no_show, or cancelled (by the booker or a counsellor).
+--  * code_hash: HMAC of the manage code (the code itself is never stored).
+--  * phone: sealed; set to NULL once the appointment is over.
+CREATE TABLE bookings (
+    id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind          TEXT    NOT NULL,
+    role          TEXT    NOT NULL CHECK (role IN ('young_person', 'parent', 'professional')),
+    counsellor_id BIGINT  NOT NULL REFERENCES counsellors (id),
+    starts_at     BIGINT  NOT NULL,
+    ends_at       BIGINT  NOT NULL,
+    place         TEXT,
+    state         TEXT    NOT NULL CHECK (state IN ('booked', 'cancelled', 'attended', 'no_show')),
+    cancelled_by  TEXT    CHECK (cancelled_by IN ('booker', 'counsellor')),
+    code_hash     BYTEA    NOT NULL UNIQUE,
+    data_key      BYTEA    NOT NULL,
+    alias         BYTEA    NOT NULL,
+    message       BYTEA,
+    phone         BYTEA,
+    cancel_note   BYTEA,
+    created_at    BIGINT  NOT NULL,
+    updated_at    BIGINT  NOT NULL
+);
+CREATE INDEX bookings_agenda ON bookings (starts_at);
+CREATE INDEX bookings_counsellor ON bookings (counsellor_id, starts_at);
+
+-- The time a live booking occupies, cut into cells of the slot grid. The
+-- primary key is what makes double booking impossible, whatever races in
+-- the application: one counsellor, one cell, one booking. A cancelled
+-- booking gives its cells back.
+CREATE TABLE booking_cells (
+    counsellor_id BIGINT  NOT NULL,
+    cell_start    BIGINT  NOT NULL,
+    booking_id    BIGINT  NOT NULL REFERENCES bookings (id) ON DELETE CASCADE,
+    PRIMARY KEY (counsellor_id, cell_start)
+);
+CREATE INDEX booking_cells_booking ON booking_cells (booking_id);
+
+-- A group course (parent group, quit-cannabis course, …). Name and place
+-- are written by coordinators: not visitors' content.
+CREATE TABLE group_courses (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    audience   TEXT    NOT NULL CHECK (audience IN ('parents', 'young_people')),
+    place      TEXT    NOT NULL,
+    capacity   BIGINT  NOT NULL CHECK (capacity BETWEEN 1 AND 100),
+    created_at BIGINT  NOT NULL
+);
+
+CREATE TABLE group_sessions (
+    id        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    course_id BIGINT  NOT NULL REFERENCES group_courses (id) ON DELETE CASCADE,
+    starts_at BIGINT  NOT NULL,
+    ends_at   BIGINT  NOT NULL
+);
+CREATE INDEX group_sessions_course ON group_sessions (course_id, starts_at);
+
+-- A sign-up. `seat` (1..capacity) is set while enrolled and NULL on the
+-- waiting list; UNIQUE (course_id, seat) keeps a course from overfilling
+-- under concurrent sign-ups.
+CREATE TABLE group_participants (
+    id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    course_id    BIGINT  NOT NULL REFERENCES group_courses (id) ON DELETE CASCADE,
+    state        TEXT    NOT NULL CHECK (state IN ('enrolled', 'waiting', 'cancelled')),
+    seat         BIGINT,
+    code_hash    BYTEA    NOT NULL UNIQUE,
+    data_key     BYTEA    NOT NULL,
+    alias        BYTEA    NOT NULL,
+    evaluated    BIGINT  NOT NULL DEFAULT 0 CHECK (evaluated IN (0, 1)),
+    signed_up_at BIGINT  NOT NULL,
+    UNIQUE (course_id, seat)
+);
+CREATE INDEX group_participants_course ON group_participants (course_id, state, signed_up_at);
+
+-- Anonymous evaluations: linked to the course only, not to the participant.
+CREATE TABLE group_evaluations (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    course_id  BIGINT  NOT NULL REFERENCES group_courses (id) ON DELETE CASCADE,
+    helpful    BIGINT  NOT NULL CHECK (helpful BETWEEN 1 AND 5),
+    understood BIGINT  NOT NULL CHECK (understood BETWEEN 1 AND 5),
+    recommend  BIGINT  NOT NULL CHECK (recommend BETWEEN 1 AND 5),
+    data_key   BYTEA    NOT NULL,
+    comment    BYTEA,
+    created_at BIGINT  NOT NULL
+);
+CREATE INDEX group_evaluations_course ON group_evaluations (course_id);
