@@ -12,6 +12,8 @@
 //! - [`db`]: the database (SQLite by default, PostgreSQL by URL) and migrations.
 //! - [`audit`]: the append-only, hash-chained audit log.
 //! - [`auth`]: counsellor accounts and sessions stored in the database.
+//! - [`cases`]: treatment cases: the consented conversion, identifying
+//!   data sealed under each case's own key.
 //! - [`chat`]: anonymous conversations: storage, relay, the visitor's socket.
 //! - [`console`]: the counsellor's live socket.
 //! - [`crypto`]: envelope encryption (per-conversation data keys under a
@@ -28,6 +30,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod chat;
 pub mod config;
 pub mod console;

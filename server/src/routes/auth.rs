@@ -54,6 +54,7 @@ pub fn router(https: bool, auth: Arc<AuthSettings>) -> Router<AppState> {
         .route("/api/session/totp/confirm", post(totp_confirm))
         .route("/api/session/totp", axum::routing::delete(totp_disable))
         .merge(crate::routes::admin::router())
+        .merge(crate::routes::cases::router())
         .layer(Extension(Arc::new(LoginLimiter::new())))
         .layer(Extension(auth))
         .layer(axum::middleware::from_fn_with_state(

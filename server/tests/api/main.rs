@@ -8,6 +8,7 @@ mod live;
 mod audit;
 mod auth;
 mod canned;
+mod cases;
 mod chat;
 mod codes;
 mod config;
