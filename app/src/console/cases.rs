@@ -564,7 +564,7 @@ fn CaseDetail(id: i64, opened: RwSignal<Option<i64>>) -> impl IntoView {
                             <ul>{missing.iter().map(|m| view! { <li>{t().error(m)}</li> }).collect_view()}</ul>
                             <form class="stack-form no-print" on:submit=record>
                                 {parents_missing.then(|| view! {
-                                    <label class="check">{t().parents_given}</label>
+                                    <p>{t().parents_given}</p>
                                     <label for="record-parents-how">{t().consent_how}</label>
                                     <select id="record-parents-how" on:change=move |ev| parents_how.set(event_target_value(&ev))>
                                         {ConsentHow::ALL.into_iter().map(|h| view! {
