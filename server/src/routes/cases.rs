@@ -75,16 +75,20 @@ fn case_error(error: CaseError) -> Response {
     refuse(status, error.code(), error.to_string())
 }
 
-/// A JSON body, or a 400 that does not repeat it (serde's messages may
-/// quote a value, and a value here may be a CPR number).
-fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, Response> {
-    serde_json::from_slice(bytes).map_err(|_| {
-        refuse(
-            StatusCode::BAD_REQUEST,
-            "bad_request",
-            "the form was not understood; check the fields and try again",
-        )
-    })
+/// A JSON body, or `None`: then [`bad_form`] answers without repeating it
+/// (serde's messages may quote a value, and a value here may be a CPR
+/// number).
+fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Option<T> {
+    serde_json::from_slice(bytes).ok()
+}
+
+/// The 400 answer to a body that is not the expected JSON.
+fn bad_form() -> Response {
+    refuse(
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+        "the form was not understood; check the fields and try again",
+    )
 }
 
 /// Records an audit entry; a failure fails the act.
@@ -150,8 +154,8 @@ async fn history(
 /// `POST /api/cases`: the conversion.
 async fn create(State(state): State<AppState>, me: CurrentCounsellor, bytes: Bytes) -> Response {
     let request: NewCase = match body(&bytes) {
-        Ok(request) => request,
-        Err(refused) => return refused,
+        Some(request) => request,
+        None => return bad_form(),
     };
     let me = me.counsellor();
     let (case, carried) =
@@ -198,8 +202,8 @@ async fn consent(
         return refused;
     }
     let update: ConsentUpdate = match body(&bytes) {
-        Ok(update) => update,
-        Err(refused) => return refused,
+        Some(update) => update,
+        None => return bad_form(),
     };
     let recorded = match cases::record_consent(&state.db, &state.vault, id, me, &update).await {
         Ok(recorded) => recorded,
@@ -223,8 +227,8 @@ async fn identity(
         return refused;
     }
     let identity: Identity = match body(&bytes) {
-        Ok(identity) => identity,
-        Err(refused) => return refused,
+        Some(identity) => identity,
+        None => return bad_form(),
     };
     if let Err(error) = cases::update_identity(&state.db, &state.vault, id, &identity).await {
         return case_error(error);
@@ -266,8 +270,8 @@ async fn add_entry(
         return refused;
     }
     let entry: NewEntry = match body(&bytes) {
-        Ok(entry) => entry,
-        Err(refused) => return refused,
+        Some(entry) => entry,
+        None => return bad_form(),
     };
     let entry_id = match cases::add_entry(&state.db, &state.vault, id, me, &entry).await {
         Ok(entry_id) => entry_id,
@@ -298,8 +302,8 @@ async fn assign(
         return refused;
     }
     let request: AssignRequest = match body(&bytes) {
-        Ok(request) => request,
-        Err(refused) => return refused,
+        Some(request) => request,
+        None => return bad_form(),
     };
     if let Err(error) = cases::assign(&state.db, id, request.counsellor).await {
         return case_error(error);
