@@ -14,6 +14,8 @@
 //! - [`auth`]: counsellor accounts and sessions stored in the database.
 //! - [`booking`]: booked first conversations and group courses (manage
 //!   codes, .ics, availability, waiting lists, evaluations).
+//! - [`cases`]: treatment cases: the consented conversion, identifying
+//!   data sealed under each case's own key.
 //! - [`chat`]: anonymous conversations: storage, relay, the visitor's socket.
 //! - [`console`]: the counsellor's live socket.
 //! - [`crypto`]: envelope encryption (per-conversation data keys under a
@@ -31,6 +33,7 @@
 pub mod audit;
 pub mod auth;
 pub mod booking;
+pub mod cases;
 pub mod chat;
 pub mod config;
 pub mod console;

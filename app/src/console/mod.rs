@@ -29,6 +29,7 @@
 //! - `team_status`, `transfer`, `notes`, `watch` (browser): the status
 //!   selector and alerts, the transfer dialog, the chat's side panel (notes,
 //!   handover note, concern), the coordinator's overview.
+//! - `cases` (browser): the conversion to treatment and the case pages.
 
 pub mod canned;
 pub mod model;
@@ -40,6 +41,8 @@ pub mod work;
 mod alerts;
 #[cfg(feature = "console")]
 mod api;
+#[cfg(feature = "console")]
+mod cases;
 #[cfg(feature = "console")]
 mod connection;
 #[cfg(feature = "console")]

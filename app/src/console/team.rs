@@ -31,6 +31,8 @@ pub enum Page {
     /// Canned replies for everyone; the service's settings for
     /// coordinators.
     Settings,
+    /// Treatment cases: the conversion walk-through and the case pages.
+    Cases,
 }
 
 /// The navigation state, shared through context.
@@ -40,6 +42,9 @@ pub struct Nav {
     pub page: RwSignal<Page>,
     /// The logged-in counsellor's role and second factor, once known.
     pub me: RwSignal<Option<api::Me>>,
+    /// The conversion walk-through, when open: the conversation number
+    /// it starts from (empty when started from the cases page).
+    pub convert: RwSignal<Option<String>>,
 }
 
 impl Nav {
@@ -49,6 +54,7 @@ impl Nav {
         let nav = Nav {
             page: RwSignal::new(Page::Chats),
             me: RwSignal::new(None),
+            convert: RwSignal::new(None),
         };
         provide_context(nav);
         Effect::new(move |_| {
@@ -57,6 +63,7 @@ impl Nav {
             } else {
                 nav.page.set(Page::Chats);
                 nav.me.set(None);
+                nav.convert.set(None);
             }
         });
         nav
@@ -71,7 +78,9 @@ impl Nav {
         });
     }
 
-    fn is_coordinator(self) -> bool {
+    /// Whether the logged-in account is a coordinator (to hide what a
+    /// counsellor could not use; the server decides).
+    pub fn is_coordinator(self) -> bool {
         self.me
             .with(|me| me.as_ref().is_some_and(|m| m.role == "coordinator"))
     }
@@ -149,6 +158,7 @@ pub fn NavBar() -> impl IntoView {
     view! {
         <nav class="pages" aria-label=move || t().nav_label>
             {item(Page::Chats, |t| t.nav_chats)}
+            {item(Page::Cases, |t| t.nav_cases)}
             {item(Page::Security, |t| t.nav_security)}
             {item(Page::Settings, |t| t.nav_settings)}
             {move || nav.is_coordinator().then(|| item(Page::Team, |t| t.nav_team))}
@@ -166,6 +176,7 @@ pub fn Pages() -> impl IntoView {
         Page::Security => view! { <super::security::SecurityPage /> }.into_any(),
         Page::Team => view! { <TeamPage /> }.into_any(),
         Page::Settings => view! { <super::settings::SettingsPage /> }.into_any(),
+        Page::Cases => view! { <super::cases::CasesPage /> }.into_any(),
     }
 }
 

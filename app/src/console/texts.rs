@@ -1111,6 +1111,8 @@ pub struct TeamTexts {
     pub nav_chats: &'static str,
     /// Navigation: the own security page.
     pub nav_security: &'static str,
+    /// Navigation: the treatment cases.
+    pub nav_cases: &'static str,
     /// The settings page's tab.
     pub nav_settings: &'static str,
     /// Navigation: the team page (coordinators).
@@ -1435,6 +1437,62 @@ impl TeamTexts {
                     "Log read"
                 }
             }
+            "case_created" => {
+                if da {
+                    "Sag oprettet (overgang)"
+                } else {
+                    "Case created (conversion)"
+                }
+            }
+            "case_read" => {
+                if da {
+                    "Sag åbnet"
+                } else {
+                    "Case opened"
+                }
+            }
+            "case_updated" => {
+                if da {
+                    "Sag ændret"
+                } else {
+                    "Case changed"
+                }
+            }
+            "case_activated" => {
+                if da {
+                    "Sag aktiv"
+                } else {
+                    "Case active"
+                }
+            }
+            "case_exported" => {
+                if da {
+                    "Sag eksporteret"
+                } else {
+                    "Case exported"
+                }
+            }
+            "case_closed" => {
+                if da {
+                    "Sag afsluttet"
+                } else {
+                    "Case closed"
+                }
+            }
+            "case_deleted" => {
+                if da {
+                    "Sag slettet"
+                } else {
+                    "Case deleted"
+                }
+            }
+            "case_access_refused" => {
+                if da {
+                    "Adgang til sag afvist"
+                } else {
+                    "Case access refused"
+                }
+            }
             other => other,
         }
     }
@@ -1453,6 +1511,7 @@ impl Lang {
 const TEAM_DA: TeamTexts = TeamTexts {
     nav_chats: "Samtaler",
     nav_security: "Sikkerhed",
+    nav_cases: "Sager",
     nav_settings: "Indstillinger",
     nav_team: "Team",
     nav_label: "Sider",
@@ -1551,6 +1610,7 @@ const TEAM_DA: TeamTexts = TeamTexts {
 const TEAM_EN: TeamTexts = TeamTexts {
     nav_chats: "Chats",
     nav_security: "Security",
+    nav_cases: "Cases",
     nav_settings: "Settings",
     nav_team: "Team",
     nav_label: "Pages",
@@ -1646,6 +1706,466 @@ const TEAM_EN: TeamTexts = TeamTexts {
     },
 };
 
+/// The texts of the treatment-case pages: the conversion walk-through and
+/// the case page, in one language.
+#[derive(Debug)]
+pub struct CaseTexts {
+    /// Heading of the cases page.
+    pub heading: &'static str,
+    /// What the page is for.
+    pub intro: &'static str,
+    /// Heading of the list.
+    pub list_heading: &'static str,
+    /// No cases yet.
+    pub none: &'static str,
+    /// A case in the list: `{id}`.
+    pub case_number: &'static str,
+    /// Opens a case.
+    pub open: &'static str,
+    /// Starts the conversion (in a chat and on the cases page).
+    pub convert: &'static str,
+    /// Heading of the walk-through.
+    pub convert_heading: &'static str,
+    /// Why the walk-through asks what it asks.
+    pub convert_intro: &'static str,
+    /// The conversation number field.
+    pub conversation: &'static str,
+    /// Loads the course.
+    pub load_course: &'static str,
+    /// Step 1: the young person's consent.
+    pub step_consent: &'static str,
+    /// The tick that the young person consented.
+    pub consent_given: &'static str,
+    /// How a consent was given.
+    pub consent_how: &'static str,
+    /// The ways, in [`crate::protocol::case::ConsentHow::ALL`] order.
+    pub hows: [&'static str; 4],
+    /// Step: the age group.
+    pub age_group: &'static str,
+    /// When the course's band does not say it.
+    pub age_unknown: &'static str,
+    /// The groups, in [`crate::protocol::case::AgeGroup::ALL`] order.
+    pub groups: [&'static str; 4],
+    /// Step 2: identity.
+    pub step_identity: &'static str,
+    /// Why identity is asked only now.
+    pub identity_note: &'static str,
+    /// Name.
+    pub name: &'static str,
+    /// CPR number.
+    pub cpr: &'static str,
+    /// CPR format hint.
+    pub cpr_hint: &'static str,
+    /// Phone.
+    pub phone: &'static str,
+    /// E-mail.
+    pub email: &'static str,
+    /// Address.
+    pub address: &'static str,
+    /// Step 3: the parents and the case worker (under 18).
+    pub step_parents: &'static str,
+    /// The rule.
+    pub parents_note: &'static str,
+    /// The tick that the parents consented.
+    pub parents_given: &'static str,
+    /// Who gave the parents' consent.
+    pub given_by: &'static str,
+    /// The case worker reference.
+    pub case_worker: &'static str,
+    /// Step 4: history to carry over.
+    pub step_history: &'static str,
+    /// What happens to the rest.
+    pub history_note: &'static str,
+    /// Ticks every item.
+    pub all: &'static str,
+    /// Clears every tick.
+    pub nothing: &'static str,
+    /// Origin: the young person.
+    pub from_young_person: &'static str,
+    /// Origin: the counsellor.
+    pub from_counsellor: &'static str,
+    /// Origin: a course note.
+    pub from_note: &'static str,
+    /// Saves the case (pending).
+    pub save_case: &'static str,
+    /// The consent tick is missing.
+    pub consent_missing: &'static str,
+    /// States.
+    pub state_pending: &'static str,
+    /// Active.
+    pub state_active: &'static str,
+    /// Closed.
+    pub state_closed: &'static str,
+    /// Makes the case active.
+    pub activate: &'static str,
+    /// What is missing before activation (heading).
+    pub missing: &'static str,
+    /// Records the parents' consent / case worker on the case page.
+    pub record: &'static str,
+    /// Heading: identity.
+    pub identity_heading: &'static str,
+    /// Heading: consents.
+    pub consents_heading: &'static str,
+    /// The young person's consent: `{how}`, `{at}`, `{by}`.
+    pub consent_line: &'static str,
+    /// The parents' consent: `{how}`, `{at}`, `{by}`, `{who}`.
+    pub parents_line: &'static str,
+    /// Heading: assigned counsellors.
+    pub counsellors_heading: &'static str,
+    /// Heading: the data sheet.
+    pub sheet_heading: &'static str,
+    /// Entry kinds: background, activities, change.
+    pub kinds: [&'static str; 3],
+    /// Adds an entry.
+    pub add_entry: &'static str,
+    /// Heading: the session log.
+    pub sessions_heading: &'static str,
+    /// The session's date.
+    pub session_date: &'static str,
+    /// The session's kind.
+    pub session_kind: &'static str,
+    /// Session kinds, in [`crate::protocol::case::SESSION_KINDS`] order.
+    pub session_kinds: [&'static str; 5],
+    /// The short note.
+    pub session_note: &'static str,
+    /// Logs a session.
+    pub add_session: &'static str,
+    /// Heading: carried history.
+    pub history_heading: &'static str,
+    /// Nothing written yet.
+    pub empty: &'static str,
+    /// Downloads the JSON export.
+    pub export_json: &'static str,
+    /// Prints the case.
+    pub print: &'static str,
+    /// Closes the case.
+    pub close: &'static str,
+    /// Deletion date: `{at}`.
+    pub delete_after: &'static str,
+    /// Deletes the case (coordinators).
+    pub delete: &'static str,
+    /// Confirms the deletion.
+    pub delete_confirm: &'static str,
+    /// The case was deleted.
+    pub deleted: &'static str,
+    /// Back to the list.
+    pub back: &'static str,
+    /// Saved.
+    pub saved: &'static str,
+    /// Server error codes and their texts.
+    pub errors: &'static [(&'static str, &'static str)],
+    /// Any other error.
+    pub other_error: &'static str,
+}
+
+impl CaseTexts {
+    /// The text for a server error code.
+    pub fn error(&self, code: &str) -> &'static str {
+        self.errors
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or(self.other_error, |(_, text)| text)
+    }
+
+    /// A consent way's name.
+    pub fn how(&self, how: crate::protocol::case::ConsentHow) -> &'static str {
+        let at = crate::protocol::case::ConsentHow::ALL
+            .iter()
+            .position(|h| *h == how)
+            .unwrap_or(0);
+        self.hows[at]
+    }
+
+    /// An age group's name.
+    pub fn group(&self, group: crate::protocol::case::AgeGroup) -> &'static str {
+        let at = crate::protocol::case::AgeGroup::ALL
+            .iter()
+            .position(|g| *g == group)
+            .unwrap_or(0);
+        self.groups[at]
+    }
+
+    /// A session kind's name (as stored when unknown).
+    pub fn session<'a>(&self, kind: &'a str) -> &'a str {
+        crate::protocol::case::SESSION_KINDS
+            .iter()
+            .position(|k| *k == kind)
+            .map_or(kind, |at| self.session_kinds[at])
+    }
+}
+
+impl Lang {
+    /// The case texts in this language.
+    pub fn cases(self) -> &'static CaseTexts {
+        match self {
+            Lang::Da => &CASES_DA,
+            Lang::En => &CASES_EN,
+        }
+    }
+}
+
+const CASES_DA: CaseTexts = CaseTexts {
+    heading: "Behandlingssager",
+    intro: "Her er de unge, der er gået fra anonym rådgivning til behandling. Kun sagens rådgivere og koordinatorer kan åbne en sag, og hver gang logges.",
+    list_heading: "Mine sager",
+    none: "Ingen sager endnu.",
+    case_number: "Sag {id}",
+    open: "Åbn",
+    convert: "Overgang til behandling",
+    convert_heading: "Overgang fra anonymt forløb til behandling",
+    convert_intro: "Først her registreres den unges identitet. Gå trinene igennem sammen med den unge.",
+    conversation: "Samtale nr.",
+    load_course: "Hent forløbet",
+    step_consent: "1. Den unges samtykke",
+    consent_given: "Den unge har givet samtykke til overgang til behandling",
+    consent_how: "Hvordan",
+    hows: ["I chatten", "Ved et møde", "I telefonen", "Skriftligt"],
+    age_group: "Aldersgruppe",
+    age_unknown: "Forløbet siger ikke alderen. Angiv aldersgruppen.",
+    groups: ["Under 13", "13–14", "15–17", "18 eller derover"],
+    step_identity: "2. Identitet",
+    identity_note: "Navn, CPR-nummer og kontaktoplysninger krypteres med sagens egen nøgle.",
+    name: "Fulde navn",
+    cpr: "CPR-nummer",
+    cpr_hint: "DDMMÅÅ-XXXX",
+    phone: "Telefon",
+    email: "E-mail",
+    address: "Adresse",
+    step_parents: "3. Forældre og sagsbehandler (under 18)",
+    parents_note: "Sagen kan gemmes uden, men bliver først aktiv, når forældrenes samtykke og kommunens sagsbehandler er registreret.",
+    parents_given: "Forældrene har givet samtykke",
+    given_by: "Givet af (fx mor og far)",
+    case_worker: "Kommunens sagsbehandler (navn eller journalnr.)",
+    step_history: "4. Hvad må følge med fra det anonyme forløb?",
+    history_note: "Kun det, den unge siger ja til, kopieres ind i sagen. Resten forbliver anonymt og slettes efter de almindelige regler.",
+    all: "Alt",
+    nothing: "Intet",
+    from_young_person: "Den unge",
+    from_counsellor: "Rådgiver",
+    from_note: "Note",
+    save_case: "Gem sagen",
+    consent_missing: "Sæt flueben ved den unges samtykke først.",
+    state_pending: "Afventer",
+    state_active: "Aktiv",
+    state_closed: "Afsluttet",
+    activate: "Gør sagen aktiv",
+    missing: "Før sagen kan blive aktiv:",
+    record: "Registrér",
+    identity_heading: "Identitet",
+    consents_heading: "Samtykker",
+    consent_line: "Den unge: {how}, {at}, registreret af {by}",
+    parents_line: "Forældrene ({who}): {how}, {at}, registreret af {by}",
+    counsellors_heading: "Rådgivere på sagen",
+    sheet_heading: "Dataark",
+    kinds: ["Baggrund", "Aktiviteter", "Forandring og effekt"],
+    add_entry: "Tilføj",
+    sessions_heading: "Samtaler",
+    session_date: "Dato",
+    session_kind: "Slags",
+    session_kinds: [
+        "Samtale",
+        "Gåtur",
+        "Telefon",
+        "Familiesamtale",
+        "Netværksmøde",
+    ],
+    session_note: "Kort note",
+    add_session: "Registrér samtale",
+    history_heading: "Fra det anonyme forløb",
+    empty: "Intet endnu.",
+    export_json: "Hent data (JSON)",
+    print: "Udskriv",
+    close: "Afslut sagen",
+    delete_after: "Slettes {at}",
+    delete: "Slet sagen nu",
+    delete_confirm: "Ja, slet alt om sagen",
+    deleted: "Sagen er slettet.",
+    back: "Tilbage til sagerne",
+    saved: "Gemt.",
+    errors: &[
+        ("invalid_name", "Skriv den unges fulde navn."),
+        ("invalid_cpr", "Et CPR-nummer er 10 cifre: DDMMÅÅ-XXXX."),
+        (
+            "invalid_cpr_date",
+            "De første seks cifre i CPR-nummeret skal være en rigtig dato (DDMMÅÅ).",
+        ),
+        ("invalid_phone", "Telefonnummeret skal have mindst 8 cifre."),
+        ("invalid_email", "E-mailadressen ser ikke rigtig ud."),
+        ("invalid_address", "Adressen er for lang."),
+        (
+            "invalid_case_worker",
+            "Skriv sagsbehandlerens navn eller journalnummer.",
+        ),
+        ("invalid_given_by", "Feltet 'givet af' er for langt."),
+        (
+            "age_group_required",
+            "Forløbet siger ikke alderen: angiv aldersgruppen.",
+        ),
+        (
+            "not_your_conversation",
+            "Du kan kun lave overgang fra et forløb, du har eller har haft.",
+        ),
+        (
+            "unknown_history",
+            "Noget af det valgte findes ikke i forløbet.",
+        ),
+        (
+            "parents_consent_required",
+            "Forældrenes samtykke mangler (under 18).",
+        ),
+        (
+            "case_worker_required",
+            "Kommunens sagsbehandler mangler (under 18).",
+        ),
+        ("case_closed", "Sagen er afsluttet."),
+        ("case_not_closed", "Afslut sagen, før den slettes."),
+        ("invalid_entry", "Skriv noget (højst 8000 tegn)."),
+        ("invalid_date", "Datoen er ikke gyldig."),
+        (
+            "forbidden",
+            "Kun sagens rådgivere og koordinatorer kan åbne sagen.",
+        ),
+        ("not_found", "Sagen findes ikke (længere)."),
+        (
+            "case_unreadable",
+            "Sagens data kan ikke åbnes: de er ændret uden om systemet. Kontakt en koordinator.",
+        ),
+        (
+            "bad_request",
+            "Formularen blev ikke forstået. Tjek felterne.",
+        ),
+    ],
+    other_error: "Det lykkedes ikke. Prøv igen.",
+};
+
+const CASES_EN: CaseTexts = CaseTexts {
+    heading: "Treatment cases",
+    intro: "Young people who moved from anonymous counselling to treatment. Only a case's counsellors and coordinators can open it, and every opening is logged.",
+    list_heading: "My cases",
+    none: "No cases yet.",
+    case_number: "Case {id}",
+    open: "Open",
+    convert: "Convert to treatment",
+    convert_heading: "From an anonymous course to treatment",
+    convert_intro: "Only here is the young person's identity recorded. Go through the steps together with them.",
+    conversation: "Conversation no.",
+    load_course: "Load the course",
+    step_consent: "1. The young person's consent",
+    consent_given: "The young person consents to moving to treatment",
+    consent_how: "How",
+    hows: ["In the chat", "In person", "By phone", "In writing"],
+    age_group: "Age group",
+    age_unknown: "The course does not say the age. State the age group.",
+    groups: ["Under 13", "13–14", "15–17", "18 or over"],
+    step_identity: "2. Identity",
+    identity_note: "Name, CPR number and contact details are encrypted with the case's own key.",
+    name: "Full name",
+    cpr: "CPR number",
+    cpr_hint: "DDMMYY-XXXX",
+    phone: "Phone",
+    email: "E-mail",
+    address: "Address",
+    step_parents: "3. Parents and case worker (under 18)",
+    parents_note: "The case can be saved without them, but becomes active only once the parents' consent and the municipality's case worker are recorded.",
+    parents_given: "The parents have consented",
+    given_by: "Given by (e.g. mother and father)",
+    case_worker: "The municipality's case worker (name or reference)",
+    step_history: "4. What may come along from the anonymous course?",
+    history_note: "Only what the young person agrees to is copied into the case. The rest stays anonymous and is deleted by the normal rules.",
+    all: "All",
+    nothing: "None",
+    from_young_person: "Young person",
+    from_counsellor: "Counsellor",
+    from_note: "Note",
+    save_case: "Save the case",
+    consent_missing: "Tick the young person's consent first.",
+    state_pending: "Pending",
+    state_active: "Active",
+    state_closed: "Closed",
+    activate: "Make the case active",
+    missing: "Before the case can become active:",
+    record: "Record",
+    identity_heading: "Identity",
+    consents_heading: "Consents",
+    consent_line: "The young person: {how}, {at}, recorded by {by}",
+    parents_line: "The parents ({who}): {how}, {at}, recorded by {by}",
+    counsellors_heading: "Counsellors on the case",
+    sheet_heading: "Data sheet",
+    kinds: ["Background", "Activities", "Change and effect"],
+    add_entry: "Add",
+    sessions_heading: "Sessions",
+    session_date: "Date",
+    session_kind: "Kind",
+    session_kinds: ["Talk", "Walk", "Phone", "Family talk", "Network meeting"],
+    session_note: "Short note",
+    add_session: "Log session",
+    history_heading: "From the anonymous course",
+    empty: "Nothing yet.",
+    export_json: "Download data (JSON)",
+    print: "Print",
+    close: "Close the case",
+    delete_after: "Deleted {at}",
+    delete: "Delete the case now",
+    delete_confirm: "Yes, delete everything about the case",
+    deleted: "The case was deleted.",
+    back: "Back to the cases",
+    saved: "Saved.",
+    errors: &[
+        ("invalid_name", "Write the young person's full name."),
+        ("invalid_cpr", "A CPR number is 10 digits: DDMMYY-XXXX."),
+        (
+            "invalid_cpr_date",
+            "The first six digits of the CPR number must be a real date (DDMMYY).",
+        ),
+        ("invalid_phone", "The phone number needs at least 8 digits."),
+        ("invalid_email", "The e-mail address does not look right."),
+        ("invalid_address", "The address is too long."),
+        (
+            "invalid_case_worker",
+            "Write the case worker's name or reference.",
+        ),
+        ("invalid_given_by", "'Given by' is too long."),
+        (
+            "age_group_required",
+            "The course does not say the age: state the age group.",
+        ),
+        (
+            "not_your_conversation",
+            "You can convert only a course you have or had.",
+        ),
+        ("unknown_history", "Something chosen is not in the course."),
+        (
+            "parents_consent_required",
+            "The parents' consent is missing (under 18).",
+        ),
+        (
+            "case_worker_required",
+            "The municipality's case worker is missing (under 18).",
+        ),
+        ("case_closed", "The case is closed."),
+        ("case_not_closed", "Close the case before deleting it."),
+        (
+            "invalid_entry",
+            "Write something (at most 8000 characters).",
+        ),
+        ("invalid_date", "The date is not valid."),
+        (
+            "forbidden",
+            "Only the case's counsellors and coordinators can open it.",
+        ),
+        ("not_found", "The case does not exist (any more)."),
+        (
+            "case_unreadable",
+            "The case's data cannot be opened: it was changed outside the system. Tell a coordinator.",
+        ),
+        (
+            "bad_request",
+            "The form was not understood. Check the fields.",
+        ),
+    ],
+    other_error: "That did not work. Try again.",
+};
+
 #[cfg(test)]
 mod team_tests {
     use super::*;
@@ -1688,5 +2208,26 @@ mod team_tests {
             Lang::En.team().action(Lang::En, "chat_viewed"),
             "chat_viewed"
         );
+    }
+
+    #[test]
+    fn every_case_error_reads_in_both_languages() {
+        let (da, en) = (Lang::Da.cases(), Lang::En.cases());
+        assert_eq!(da.errors.len(), en.errors.len());
+        for ((code_da, text_da), (code_en, text_en)) in da.errors.iter().zip(en.errors) {
+            assert_eq!(code_da, code_en, "the same codes in the same order");
+            assert_ne!(text_da, text_en, "{code_da} is translated");
+        }
+        assert_eq!(
+            en.error("parents_consent_required"),
+            "The parents' consent is missing (under 18)."
+        );
+        assert_eq!(en.error("something_new"), en.other_error);
+        use crate::protocol::case::{AgeGroup, ConsentHow};
+        assert_eq!(da.how(ConsentHow::ByPhone), "I telefonen");
+        assert_eq!(en.group(AgeGroup::From15To17), "15–17");
+        assert_eq!(da.session("walk"), "Gåtur");
+        assert_eq!(da.session("unknown"), "unknown");
+        assert_eq!(Lang::Da.team().action(Lang::Da, "case_read"), "Sag åbnet");
     }
 }

@@ -688,6 +688,7 @@ enum Panel {
 /// The chat on screen.
 #[component]
 fn ChatPanel(id: i64) -> impl IntoView {
+    let nav = expect_context::<super::team::Nav>();
     let model = expect_context::<ConsoleModel>();
     let drafts = expect_context::<Drafts>();
     let visible = expect_context::<Visible>().0;
@@ -866,6 +867,17 @@ fn ChatPanel(id: i64) -> impl IntoView {
                                         }
                                     >
                                         {move || t().block}
+                                    </button>
+                                    <button
+                                        type="button"
+                                        id="convert-toggle"
+                                        class="quiet"
+                                        on:click=move |_| {
+                                            nav.convert.set(Some(id.to_string()));
+                                            nav.page.set(Page::Cases);
+                                        }
+                                    >
+                                        {move || model.lang.get().cases().convert}
                                     </button>
                                 </div>
                             }

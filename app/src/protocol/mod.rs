@@ -13,6 +13,7 @@
 //! 1); a reconnecting client names the last `seq` it saw and receives exactly
 //! what it missed.
 
+pub mod case;
 pub mod chat;
 pub mod console;
 pub mod screening;

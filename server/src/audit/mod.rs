@@ -67,6 +67,23 @@ pub enum Action {
     ChatReassigned,
     /// A coordinator read the audit log itself.
     AuditViewed,
+    /// An anonymous course was converted to a treatment case: identifying
+    /// data entered for the first time.
+    CaseCreated,
+    /// A treatment case (with its identifying data) was opened.
+    CaseRead,
+    /// A treatment case was changed (consent, identity, entries, counsellors).
+    CaseUpdated,
+    /// A treatment case became active.
+    CaseActivated,
+    /// A treatment case was exported (right of access).
+    CaseExported,
+    /// A treatment case was closed.
+    CaseClosed,
+    /// A treatment case was deleted (its key first, then its rows).
+    CaseDeleted,
+    /// Someone not assigned tried to open a treatment case.
+    CaseAccessRefused,
 }
 
 impl Action {
@@ -89,6 +106,14 @@ impl Action {
             Action::ChatViewed => "chat_viewed",
             Action::ChatReassigned => "chat_reassigned",
             Action::AuditViewed => "audit_viewed",
+            Action::CaseCreated => "case_created",
+            Action::CaseRead => "case_read",
+            Action::CaseUpdated => "case_updated",
+            Action::CaseActivated => "case_activated",
+            Action::CaseExported => "case_exported",
+            Action::CaseClosed => "case_closed",
+            Action::CaseDeleted => "case_deleted",
+            Action::CaseAccessRefused => "case_access_refused",
         }
     }
 }

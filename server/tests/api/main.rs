@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod booking;
 mod canned;
+mod cases;
 mod chat;
 mod codes;
 mod config;
