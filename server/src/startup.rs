@@ -58,6 +58,9 @@ pub enum StartupError {
     /// The TOTP key is unusable or cannot be created.
     #[error(transparent)]
     TotpKey(#[from] crate::auth::totp::TotpKeyError),
+    /// Plaintext stored before encryption at rest could not be sealed.
+    #[error("cannot seal the content stored before encryption at rest: {0}")]
+    SealLegacy(#[from] crate::chat::store::StoreError),
     /// The master key is missing, unusable or cannot be created.
     #[error(transparent)]
     MasterKey(#[from] crate::crypto::MasterKeyError),
@@ -121,8 +124,10 @@ impl Application {
             CodeKey::configured_or_file(settings.code_key.as_deref(), &settings.data_dir, &rng)?;
         let vault = Arc::new(crate::crypto::Vault::from_settings(&settings)?);
         tracing::info!(master_key = %vault.fingerprint(), "master key loaded");
+        let store = ConversationStore::new(db.clone(), vault.clone());
+        crate::at_rest::legacy::seal_legacy(&store).await?;
         let chat = ChatService {
-            store: ConversationStore::new(db.clone()),
+            store,
             hub: Hub::new(),
             rng,
             new_chats: Arc::default(),
@@ -159,6 +164,10 @@ impl Application {
                 state.chat.hub.clone(),
             )),
             tokio::spawn(crate::console::returns::keep_returning(state.chat.clone())),
+            tokio::spawn(crate::at_rest::retention::keep_purging(
+                state.chat.clone(),
+                crate::at_rest::retention::PURGE_EVERY,
+            )),
         ];
         let auth = Arc::new(AuthSettings::from_settings(&settings)?);
         let router = router(state.clone(), &settings, hashed, auth)
@@ -240,8 +249,12 @@ fn router(state: AppState, settings: &Settings, hashed: bool, auth: Arc<AuthSett
     let service = state.service.clone();
     let hours = state.chat.hours.clone();
     let chat = state.chat.clone();
+    let storage = app::service::StoragePolicy {
+        retention_days: settings.retention_days,
+    };
     let context = move || {
         provide_context((*service.get()).clone());
+        provide_context(storage);
         let now = crate::db::now_millis();
         let mut chat_hours = crate::hours::chat_hours(&hours.get(), now);
         // Within hours but nobody available: the page shows the chat as

@@ -27,6 +27,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: Db,
+    /// The running app's chat service (its store seals with the app's vault).
+    pub chat: server::chat::ChatService,
     pub data_dir: PathBuf,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -112,6 +114,7 @@ pub async fn spawn_with(settings: Settings, schema: Option<String>) -> TestApp {
         .expect("the application starts");
     let address = format!("http://127.0.0.1:{}", application.port());
     let db = application.state().db.clone();
+    let chat = application.state().chat.clone();
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(application.run_until(async move {
         let _ = stopped.await;
@@ -124,6 +127,7 @@ pub async fn spawn_with(settings: Settings, schema: Option<String>) -> TestApp {
         address,
         client,
         db,
+        chat,
         data_dir,
         stop: Some(stop),
         server: Some(server),
@@ -134,7 +138,12 @@ pub async fn spawn_with(settings: Settings, schema: Option<String>) -> TestApp {
 impl TestApp {
     /// The conversation store on this app's database.
     pub fn chat_store(&self) -> server::chat::store::ConversationStore {
-        server::chat::store::ConversationStore::new(self.db.clone())
+        self.chat.store.clone()
+    }
+
+    /// The PostgreSQL test schema (`None` on SQLite).
+    pub fn schema(&self) -> Option<&str> {
+        self.schema.as_deref()
     }
 
     /// GET `path` with extra headers.
