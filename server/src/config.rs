@@ -468,7 +468,10 @@ mod tests {
     fn production_mode_refuses_to_start_without_a_master_key() {
         assert_eq!(load(&[]).unwrap().mode, Mode::Development);
         let error = load(&[("FRONT_DOOR_MODE", "production")]).unwrap_err();
-        assert!(error.to_string().contains("FRONT_DOOR_MASTER_KEY"), "{error}");
+        assert!(
+            error.to_string().contains("FRONT_DOOR_MASTER_KEY"),
+            "{error}"
+        );
         let key = "ab".repeat(32);
         let old = "cd".repeat(32);
         let settings = load(&[

@@ -278,6 +278,18 @@ fn router(state: AppState, settings: &Settings, hashed: bool, auth: Arc<AuthSett
         .route("/ws/chat", get(ws::chat))
         .route("/ws/console", get(ws::console))
         .route("/console", get(crate::routes::console_page::console_page))
+        // A page of text without WASM (see app::pages::what_we_store); the
+        // shell picks it by its path.
+        .route(
+            app::pages::WHAT_WE_STORE_PATH,
+            get(leptos_axum::render_app_to_stream_with_context(
+                context.clone(),
+                {
+                    let options = options.clone();
+                    move || shell(options.clone())
+                },
+            )),
+        )
         .merge(crate::routes::auth::router(settings.https, auth))
         .merge(crate::settings::router(settings.https))
         .nest(

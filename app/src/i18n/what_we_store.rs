@@ -54,7 +54,9 @@ fn days_en(days: u32) -> String {
     match days {
         1 => "Your conversation is deleted 1 day after the last thing that happened in it."
             .to_owned(),
-        n => format!("Your conversation is deleted {n} days after the last thing that happened in it."),
+        n => format!(
+            "Your conversation is deleted {n} days after the last thing that happened in it."
+        ),
     }
 }
 

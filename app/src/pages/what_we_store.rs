@@ -38,7 +38,10 @@ pub fn what_we_store_document(options: LeptosOptions, lang: Lang) -> impl IntoVi
         }
     });
     let list = |items: &'static [&'static str]| {
-        items.iter().map(|item| view! { <li>{*item}</li> }).collect_view()
+        items
+            .iter()
+            .map(|item| view! { <li>{*item}</li> })
+            .collect_view()
     };
     view! {
         <!DOCTYPE html>

@@ -354,11 +354,7 @@ const COORDINATOR_LOCK: i32 = 0x636f;
 
 /// Runs one guarded UPDATE of the team inside a transaction that, on
 /// PostgreSQL, holds [`COORDINATOR_LOCK`] for this schema.
-async fn guarded_update(
-    db: &Db,
-    sql: &str,
-    binds: &[Bind<'_>],
-) -> Result<u64, sqlx::Error> {
+async fn guarded_update(db: &Db, sql: &str, binds: &[Bind<'_>]) -> Result<u64, sqlx::Error> {
     let mut tx = db.pool().begin().await?;
     if db.backend() == crate::db::Backend::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))")

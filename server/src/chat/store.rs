@@ -176,7 +176,13 @@ where
 /// Opens a sealed text, reporting (ids only, never content) and hiding it
 /// when it does not authenticate: tampered with, moved from another row, or
 /// under another key.
-fn open_or_report(key: &DataKey, place: &[u8], sealed: &[u8], what: &str, conversation: i64) -> Option<String> {
+fn open_or_report(
+    key: &DataKey,
+    place: &[u8],
+    sealed: &[u8],
+    what: &str,
+    conversation: i64,
+) -> Option<String> {
     match key.open_text(place, sealed) {
         Ok(text) => Some(text),
         Err(error) => {
@@ -210,7 +216,9 @@ const CONVERSATION_COLUMNS: &str = "id, role, age_band, topic, state, priority, 
 fn conversation_from_row(row: &AnyRow, vault: &Vault) -> Result<Conversation, StoreError> {
     let id: i64 = row.try_get("id")?;
     let wrapped: Option<Vec<u8>> = row.try_get("data_key")?;
-    let key = wrapped.map(|w| vault.unwrap(&w, &key_owner(id))).transpose()?;
+    let key = wrapped
+        .map(|w| vault.unwrap(&w, &key_owner(id)))
+        .transpose()?;
     let sealed_nickname: Option<Vec<u8>> = row.try_get("nickname")?;
     let sealed_risk_words: Option<Vec<u8>> = row.try_get("risk_words")?;
     let opened = |sealed: Option<Vec<u8>>, place: Vec<u8>, what: &str| -> Option<String> {
@@ -269,7 +277,13 @@ fn message_from_row(
     let seq: i64 = row.try_get("seq")?;
     let sender: String = row.try_get("sender")?;
     let body: Vec<u8> = row.try_get("body")?;
-    let Some(text) = open_or_report(key, &message_context(conversation, seq), &body, "message", conversation) else {
+    let Some(text) = open_or_report(
+        key,
+        &message_context(conversation, seq),
+        &body,
+        "message",
+        conversation,
+    ) else {
         return Ok(None);
     };
     Ok(Some(ChatMessage {

@@ -47,7 +47,10 @@ pub async fn add(
 /// A course's notes, oldest first, with their authors' first names. A note
 /// whose ciphertext does not authenticate is reported (ids only) and left
 /// out.
-pub async fn of(store: &ConversationStore, conversation: i64) -> Result<Vec<CourseNote>, StoreError> {
+pub async fn of(
+    store: &ConversationStore,
+    conversation: i64,
+) -> Result<Vec<CourseNote>, StoreError> {
     let rows = sqlx::query(
         "SELECT n.id, n.body, n.created_at, COALESCE(c.first_name, '') AS author \
          FROM course_notes n LEFT JOIN counsellors c ON c.id = n.author_id \

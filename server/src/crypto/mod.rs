@@ -199,8 +199,9 @@ impl Vault {
             .find(|k| k.fingerprint == fingerprint)
             .ok_or(CryptoError::UnknownMasterKey(fingerprint))?;
         let nonce_at = 1 + FINGERPRINT_LEN;
-        let nonce = Nonce::try_assume_unique_for_key(&wrapped[nonce_at..nonce_at + aead::NONCE_LEN])
-            .map_err(|_| CryptoError::Malformed)?;
+        let nonce =
+            Nonce::try_assume_unique_for_key(&wrapped[nonce_at..nonce_at + aead::NONCE_LEN])
+                .map_err(|_| CryptoError::Malformed)?;
         let mut sealed = wrapped[nonce_at + aead::NONCE_LEN..].to_vec();
         let plain = master
             .key
@@ -378,7 +379,10 @@ mod tests {
         let sealed = key.seal_text(&here, "jeg ryger hver dag").unwrap();
         assert!(!sealed.windows(5).any(|w| w == b"ryger"));
         let again = vault.unwrap(&wrapped, &owner).unwrap();
-        assert_eq!(again.open_text(&here, &sealed).unwrap(), "jeg ryger hver dag");
+        assert_eq!(
+            again.open_text(&here, &sealed).unwrap(),
+            "jeg ryger hver dag"
+        );
         // Moved to another message or conversation: refused.
         assert_eq!(
             again.open_text(&context("chat", &[42, 8]), &sealed),
@@ -401,7 +405,11 @@ mod tests {
         for at in 1..sealed.len() {
             let mut bad = sealed.clone();
             bad[at] ^= 0x01;
-            assert_eq!(key.open(b"ctx", &bad), Err(CryptoError::Tampered), "byte {at}");
+            assert_eq!(
+                key.open(b"ctx", &bad),
+                Err(CryptoError::Tampered),
+                "byte {at}"
+            );
         }
         assert_eq!(key.open(b"ctx", &sealed[..10]), Err(CryptoError::Malformed));
         let mut other_format = sealed.clone();

@@ -64,9 +64,10 @@ const PATHS: &[(&str, Path)] = &[
         Box::pin(a_young_person_chats_and_returns_with_a_code(app))
     }),
     ("a parent's chat", |app| Box::pin(a_parent_chats(app))),
-    ("a counsellor's messages, notes, concern and handover", |app| {
-        Box::pin(a_counsellor_writes_about_the_course(app))
-    }),
+    (
+        "a counsellor's messages, notes, concern and handover",
+        |app| Box::pin(a_counsellor_writes_about_the_course(app)),
+    ),
 ];
 
 /// The newest conversation's id (the paths run one after another).
@@ -171,7 +172,10 @@ async fn a_counsellor_writes_about_the_course(app: &TestApp) {
         _ => None,
     })
     .await;
-    assert_eq!(notes[0].text, written, "the note opens again for the counsellor");
+    assert_eq!(
+        notes[0].text, written,
+        "the note opens again for the counsellor"
+    );
     send(
         &mut anna,
         &ConsoleClientMsg::Concern {
@@ -208,7 +212,10 @@ fn data_files(app: &TestApp) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     let mut folders = vec![app.data_dir.clone()];
     while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).expect("the data folder").flatten() {
+        for entry in std::fs::read_dir(&folder)
+            .expect("the data folder")
+            .flatten()
+        {
             let path = entry.path();
             if path.is_dir() {
                 folders.push(path);
@@ -286,20 +293,28 @@ async fn planted_identifiers_are_found_nowhere_in_plaintext(app: TestApp) {
     // Every byte at rest: SQLite's file with its -wal and -shm, or
     // everything in the PostgreSQL schema.
     let mut searched = 0;
+    let mut seen_counsellor = false;
+    let sees_counsellor = |bytes: &[u8]| bytes.windows(4).any(|w| w == b"anna");
     match app.db.backend() {
         server::db::Backend::Sqlite => {
             for (file, bytes) in data_files(&app) {
                 searched += bytes.len();
+                seen_counsellor |= sees_counsellor(&bytes);
                 assert_eq!(plaintext_hits(&bytes), Vec::<&str>::new(), "in {file}");
             }
         }
         server::db::Backend::Postgres => {
             let dump = postgres_dump(&app).await;
             searched += dump.len();
+            seen_counsellor |= sees_counsellor(&dump);
             assert_eq!(plaintext_hits(&dump), Vec::<&str>::new(), "in the dump");
         }
     }
     assert!(searched > 10_000, "the database was really searched");
+    assert!(
+        seen_counsellor,
+        "the search sees stored plaintext (the counsellor's login)"
+    );
     assert_eq!(
         plaintext_hits(logs().as_bytes()),
         Vec::<&str>::new(),
@@ -317,13 +332,12 @@ async fn rows_of(app: &TestApp, conversation: i64) -> Vec<(&'static str, i64)> {
         ("course_notes", "conversation_id"),
         ("concerns", "conversation_id"),
     ] {
-        let (n,): (i64,) = sqlx::query_as(&format!(
-            "SELECT COUNT(*) FROM {table} WHERE {column} = $1"
-        ))
-        .bind(conversation)
-        .fetch_one(app.db.pool())
-        .await
-        .expect("count");
+        let (n,): (i64,) =
+            sqlx::query_as(&format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1"))
+                .bind(conversation)
+                .fetch_one(app.db.pool())
+                .await
+                .expect("count");
         if n > 0 {
             left.push((table, n));
         }
@@ -348,11 +362,21 @@ async fn retention_deletes_the_key_first_and_then_every_row(app: TestApp) {
     let day = 24 * 3600 * 1000;
 
     // 29 days on: nothing is due.
-    assert_eq!(purge_expired(&app.chat, now + 29 * day).await.expect("purge"), 0);
+    assert_eq!(
+        purge_expired(&app.chat, now + 29 * day)
+            .await
+            .expect("purge"),
+        0
+    );
     assert!(!rows_of(&app, old).await.is_empty());
 
     // 31 days on: the conversation, its key and all its rows are gone.
-    assert_eq!(purge_expired(&app.chat, now + 31 * day).await.expect("purge"), 1);
+    assert_eq!(
+        purge_expired(&app.chat, now + 31 * day)
+            .await
+            .expect("purge"),
+        1
+    );
     assert_eq!(rows_of(&app, old).await, vec![]);
     assert!(matches!(
         app.chat_store().data_key(old).await,
@@ -443,11 +467,22 @@ async fn a_moved_or_altered_ciphertext_is_reported_and_not_shown(app: TestApp) {
     let conversation = newest_conversation(&app).await;
     let store = app.chat_store();
     let texts = |messages: Vec<app::protocol::ChatMessage>| {
-        messages.into_iter().map(|m| (m.seq, m.text)).collect::<Vec<_>>()
+        messages
+            .into_iter()
+            .map(|m| (m.seq, m.text))
+            .collect::<Vec<_>>()
     };
     assert_eq!(
-        texts(store.messages_after(conversation, 0, 10).await.expect("read")),
-        vec![(1, "første besked".to_owned()), (2, "anden besked".to_owned())]
+        texts(
+            store
+                .messages_after(conversation, 0, 10)
+                .await
+                .expect("read")
+        ),
+        vec![
+            (1, "første besked".to_owned()),
+            (2, "anden besked".to_owned())
+        ]
     );
 
     // Message 1's ciphertext copied over message 2: its place no longer
@@ -461,12 +496,20 @@ async fn a_moved_or_altered_ciphertext_is_reported_and_not_shown(app: TestApp) {
     .await
     .expect("tamper");
     assert_eq!(
-        texts(store.messages_after(conversation, 0, 10).await.expect("read")),
+        texts(
+            store
+                .messages_after(conversation, 0, 10)
+                .await
+                .expect("read")
+        ),
         vec![(1, "første besked".to_owned())]
     );
     let report = format!("conversation={conversation} what=\"message\"");
     assert!(logs().contains(&report), "reported: {}", logs());
-    assert!(!logs().contains("første besked"), "the report has no content");
+    assert!(
+        !logs().contains("første besked"),
+        "the report has no content"
+    );
 
     // One flipped byte in message 1: left out too.
     let mut body: Vec<u8> =
@@ -484,7 +527,12 @@ async fn a_moved_or_altered_ciphertext_is_reported_and_not_shown(app: TestApp) {
         .await
         .expect("flip");
     assert_eq!(
-        texts(store.messages_after(conversation, 0, 10).await.expect("read")),
+        texts(
+            store
+                .messages_after(conversation, 0, 10)
+                .await
+                .expect("read")
+        ),
         vec![]
     );
 
@@ -502,7 +550,12 @@ async fn a_moved_or_altered_ciphertext_is_reported_and_not_shown(app: TestApp) {
     .await
     .expect("move");
     assert_eq!(
-        texts(store.messages_after(conversation, 0, 10).await.expect("read")),
+        texts(
+            store
+                .messages_after(conversation, 0, 10)
+                .await
+                .expect("read")
+        ),
         vec![]
     );
 
@@ -539,11 +592,17 @@ async fn a_rotation_rewraps_every_key_and_content_stays_readable(app: TestApp) {
     let report = rewrap_all(&app.db, &rotating, KEY_TABLES, 2)
         .await
         .expect("rotation");
-    assert_eq!((report[0].rewrapped, report[0].current, report[0].failed), (5, 0, 0));
+    assert_eq!(
+        (report[0].rewrapped, report[0].current, report[0].failed),
+        (5, 0, 0)
+    );
     let again = rewrap_all(&app.db, &rotating, KEY_TABLES, 2)
         .await
         .expect("rotation again");
-    assert_eq!((again[0].rewrapped, again[0].current, again[0].failed), (0, 5, 0));
+    assert_eq!(
+        (again[0].rewrapped, again[0].current, again[0].failed),
+        (0, 5, 0)
+    );
 
     // The old master key can now go: the new one alone opens everything.
     let new_only = ConversationStore::new(app.db.clone(), Arc::new(Vault::new(&new_key, &[])));
@@ -566,7 +625,8 @@ async fn a_rotation_rewraps_every_key_and_content_stays_readable(app: TestApp) {
 #[tokio::test]
 async fn plaintext_from_before_encryption_at_rest_is_sealed_at_start() {
     for database in [Database::Sqlite, Database::Postgres] {
-        let (settings, schema) = test_settings(database).await;
+        let (mut settings, schema) = test_settings(database).await;
+        settings.master_key = Some("03".repeat(32));
         let db = server::db::Db::connect(&settings.database_url(), 2)
             .await
             .expect("migrated");
@@ -605,14 +665,15 @@ async fn plaintext_from_before_encryption_at_rest_is_sealed_at_start() {
         assert_eq!(messages[0].text, "gammel besked");
         let notes = server::console::notes::of(&store, id).await.expect("notes");
         assert_eq!(notes[0].text, "gammel note");
-        let legacy_left: Result<(i64,), _> =
-            sqlx::query_as("SELECT COUNT(*) FROM legacy_messages")
-                .fetch_one(db.pool())
-                .await;
+        let legacy_left: Result<(i64,), _> = sqlx::query_as("SELECT COUNT(*) FROM legacy_messages")
+            .fetch_one(db.pool())
+            .await;
         assert!(legacy_left.is_err(), "the legacy tables are dropped");
         // A second start finds nothing to do.
         assert_eq!(
-            server::at_rest::legacy::seal_legacy(&store).await.expect("again"),
+            server::at_rest::legacy::seal_legacy(&store)
+                .await
+                .expect("again"),
             0
         );
         db.close().await;
@@ -620,4 +681,48 @@ async fn plaintext_from_before_encryption_at_rest_is_sealed_at_start() {
         let app = spawn_with(settings, schema).await;
         assert!(app.chat_store().get(id).await.expect("read").is_some());
     }
+}
+
+/// "What we store" says what the running configuration does, in Danish and
+/// English, as text without the WASM bundle; the front door links to it.
+#[tokio::test]
+async fn the_what_we_store_page_tells_the_configured_retention() {
+    let (mut settings, schema) = test_settings(Database::Sqlite).await;
+    settings.retention_days = 14;
+    let app = spawn_with(settings, schema).await;
+
+    let response = app.get("/hvad-vi-gemmer", &[]).await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.expect("body");
+    assert!(html.contains(r#"<html lang="da">"#), "{html}");
+    assert!(html.contains("Hvad gemmer vi?"));
+    assert!(html.contains("slettes 14 dage efter"), "{html}");
+    assert!(html.contains("Din IP-adresse"));
+    assert!(html.contains("Hurtig exit"), "the quick exit is there");
+    assert!(!html.contains(".wasm"), "no WASM on a page of text");
+    assert!(html.contains(r#"href="/hvad-vi-gemmer?lang=en""#));
+
+    let english = app
+        .get("/hvad-vi-gemmer?lang=en", &[("accept-language", "da")])
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(english.contains(r#"<html lang="en">"#));
+    assert!(english.contains("deleted 14 days after"), "{english}");
+    assert!(english.contains("Your IP address"));
+    // The browser's language chooses when the address does not.
+    let by_browser = app
+        .get("/hvad-vi-gemmer", &[("accept-language", "en")])
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(by_browser.contains("What do we store?"));
+
+    let landing = app.get("/", &[]).await.text().await.expect("body");
+    assert!(
+        landing.contains(r#"href="/hvad-vi-gemmer""#),
+        "linked from the front door"
+    );
 }

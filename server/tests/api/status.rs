@@ -110,7 +110,10 @@ async fn the_chat_opens_for_new_visitors_only_while_someone_is_available(app: Te
         page.contains("Chatten er lukket lige nu. Vi åbner igen om lidt."),
         "{page}"
     );
-    assert!(!page.contains(r#"href="/chat""#), "no way into a closed chat");
+    assert!(
+        !page.contains(r#"href="/chat""#),
+        "no way into a closed chat"
+    );
     let cookie = log_in_counsellor(&app, "anna", "Anna").await;
     let mut anna = open_console(&app, &cookie).await;
     // On duty once her console has the team.
