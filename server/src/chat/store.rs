@@ -409,7 +409,7 @@ impl ConversationStore {
         .bind(code_hash.to_vec())
         .fetch_optional(self.db.pool())
         .await?;
-        Ok(row.as_ref().map(|row| self.conversation(row)).transpose()?)
+        row.as_ref().map(|row| self.conversation(row)).transpose()
     }
 
     /// Gives the course a new resume code (its keyed hash); an earlier code
@@ -488,7 +488,7 @@ impl ConversationStore {
         .bind(token_hash.to_vec())
         .fetch_optional(self.db.pool())
         .await?;
-        Ok(row.as_ref().map(|row| self.conversation(row)).transpose()?)
+        row.as_ref().map(|row| self.conversation(row)).transpose()
     }
 
     /// One conversation by id.
@@ -499,7 +499,7 @@ impl ConversationStore {
         .bind(id)
         .fetch_optional(self.db.pool())
         .await?;
-        Ok(row.as_ref().map(|row| self.conversation(row)).transpose()?)
+        row.as_ref().map(|row| self.conversation(row)).transpose()
     }
 
     /// Stores a message once: a retry with the same `client_id` returns the
@@ -810,7 +810,7 @@ impl ConversationStore {
         .bind(counsellor)
         .fetch_optional(self.db.pool())
         .await?;
-        Ok(row.as_ref().map(|row| self.conversation(row)).transpose()?)
+        row.as_ref().map(|row| self.conversation(row)).transpose()
     }
 
     /// The head of the waiting queue (at most `limit`): priority first,
@@ -823,10 +823,7 @@ impl ConversationStore {
         .bind(i64::from(limit))
         .fetch_all(self.db.pool())
         .await?;
-        Ok(rows
-            .iter()
-            .map(|row| self.conversation(row))
-            .collect::<Result<_, _>>()?)
+        rows.iter().map(|row| self.conversation(row)).collect()
     }
 
     /// The ids of all waiting conversations, in queue order.
@@ -863,10 +860,7 @@ impl ConversationStore {
         .bind(counsellor_id)
         .fetch_all(self.db.pool())
         .await?;
-        Ok(rows
-            .iter()
-            .map(|row| self.conversation(row))
-            .collect::<Result<_, _>>()?)
+        rows.iter().map(|row| self.conversation(row)).collect()
     }
 
     /// Gives an active chat from counsellor `from` to counsellor `to`, in one
@@ -897,7 +891,7 @@ impl ConversationStore {
         .bind(now)
         .fetch_optional(self.db.pool())
         .await?;
-        Ok(row.as_ref().map(|row| self.conversation(row)).transpose()?)
+        row.as_ref().map(|row| self.conversation(row)).transpose()
     }
 
     /// Puts an active chat of counsellor `from` back in the queue at its
