@@ -622,6 +622,13 @@ impl ConversationStore {
         // A chat that went back to the queue during its talk keeps its
         // `claimed_at`: taking it again is the same talk, not a new one
         // for the statistics.
+        // Writing first takes the write lock at once (see `append`): two
+        // counsellors claiming together must not both read and then both
+        // try to upgrade to writing (SQLite answers one of them "busy").
+        sqlx::query("UPDATE conversations SET state = state WHERE id = $1")
+            .bind(conversation)
+            .execute(&mut *tx)
+            .await?;
         let taken_before: Option<Option<i64>> =
             sqlx::query_scalar("SELECT claimed_at FROM conversations WHERE id = $1")
                 .bind(conversation)
