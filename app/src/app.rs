@@ -9,10 +9,10 @@
 
 use crate::components::Layout;
 use crate::i18n::{Lang, provide_i18n};
-use crate::pages::{ChatPage, Landing, NotFound};
+use crate::pages::{ChatPage, Landing, NotFound, WHAT_WE_STORE_PATH, what_we_store_document};
 use crate::request;
 use crate::service::{ChatHours, ServiceInfo};
-use leptos::either::EitherOf3;
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos::server::SharedValue;
 use leptos_meta::HashedStylesheet;
@@ -54,9 +54,14 @@ impl Page {
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     request::secure_page();
     let lang = request::request_lang();
+    if request::current_path() == WHAT_WE_STORE_PATH {
+        // Text only, without the WASM bundle (see the page's docs).
+        let lang = request::query_lang().unwrap_or(lang);
+        return Either::Right(what_we_store_document(options, lang));
+    }
     let title =
         Page::from_path(&request::current_path()).title(lang, &request::service_info().name);
-    view! {
+    Either::Left(view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
             <head>
@@ -76,7 +81,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
-    }
+    })
 }
 
 /// The application root: language, service texts, the page.

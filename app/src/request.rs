@@ -33,6 +33,18 @@ mod imp {
         })
     }
 
+    /// A language asked for in the address (`?lang=en`): the plain-link
+    /// language switch of the pages rendered without WASM.
+    pub fn query_lang() -> Option<Lang> {
+        let parts = use_context::<Parts>()?;
+        parts
+            .uri
+            .query()?
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("lang="))
+            .and_then(Lang::from_code)
+    }
+
     /// The service's configuration, provided by the server for each request.
     pub fn service_info() -> ServiceInfo {
         use_context::<ServiceInfo>().unwrap_or_default()
@@ -81,6 +93,11 @@ mod imp {
         Lang::default()
     }
 
+    /// Client build: pages rendered without WASM are the server's business.
+    pub fn query_lang() -> Option<Lang> {
+        None
+    }
+
     /// Client build: the service info comes from the server at hydration.
     pub fn service_info() -> ServiceInfo {
         ServiceInfo::empty()
@@ -103,4 +120,6 @@ mod imp {
     pub fn set_not_found() {}
 }
 
-pub use imp::{chat_hours, current_path, request_lang, secure_page, service_info, set_not_found};
+pub use imp::{
+    chat_hours, current_path, query_lang, request_lang, secure_page, service_info, set_not_found,
+};

@@ -123,6 +123,22 @@ pub struct ChatHours {
     pub weekly: Vec<(Localized, Localized)>,
 }
 
+/// What the service keeps and for how long, from the running
+/// configuration: the "what we store" page says exactly this. Server-side
+/// only (the page is not hydrated).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoragePolicy {
+    /// Conversations are deleted this many days after their last activity.
+    pub retention_days: u32,
+}
+
+impl Default for StoragePolicy {
+    /// The configuration's own default.
+    fn default() -> Self {
+        StoragePolicy { retention_days: 30 }
+    }
+}
+
 impl ServiceInfo {
     /// Nothing configured: what a page would show before hydration data, on
     /// the client (where the defaults are not compiled in).

@@ -30,6 +30,7 @@
 //! - [`telemetry`]: logging that never carries identifying data.
 //! - [`shutdown`]: graceful shutdown on SIGTERM / Ctrl-C.
 
+pub mod at_rest;
 pub mod audit;
 pub mod auth;
 pub mod booking;

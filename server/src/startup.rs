@@ -58,6 +58,9 @@ pub enum StartupError {
     /// The TOTP key is unusable or cannot be created.
     #[error(transparent)]
     TotpKey(#[from] crate::auth::totp::TotpKeyError),
+    /// Plaintext stored before encryption at rest could not be sealed.
+    #[error("cannot seal the content stored before encryption at rest: {0}")]
+    SealLegacy(#[from] crate::chat::store::StoreError),
     /// The master key is missing, unusable or cannot be created.
     #[error(transparent)]
     MasterKey(#[from] crate::crypto::MasterKeyError),
@@ -129,8 +132,10 @@ impl Application {
             config: Arc::new(settings.booking.clone()),
             rng: rng.clone(),
         };
+        let store = ConversationStore::new(db.clone(), vault.clone());
+        crate::at_rest::legacy::seal_legacy(&store).await?;
         let chat = ChatService {
-            store: ConversationStore::new(db.clone()),
+            store,
             hub: Hub::new(),
             rng,
             new_chats: Arc::default(),
@@ -169,6 +174,10 @@ impl Application {
             )),
             tokio::spawn(crate::console::returns::keep_returning(state.chat.clone())),
             tokio::spawn(crate::booking::keep_tidy(state.booking.clone())),
+            tokio::spawn(crate::at_rest::retention::keep_purging(
+                state.chat.clone(),
+                crate::at_rest::retention::PURGE_EVERY,
+            )),
         ];
         let auth = Arc::new(AuthSettings::from_settings(&settings)?);
         let router = router(state.clone(), &settings, hashed, auth)
@@ -250,8 +259,12 @@ fn router(state: AppState, settings: &Settings, hashed: bool, auth: Arc<AuthSett
     let service = state.service.clone();
     let hours = state.chat.hours.clone();
     let chat = state.chat.clone();
+    let storage = app::service::StoragePolicy {
+        retention_days: settings.retention_days,
+    };
     let context = move || {
         provide_context((*service.get()).clone());
+        provide_context(storage);
         let now = crate::db::now_millis();
         let mut chat_hours = crate::hours::chat_hours(&hours.get(), now);
         // Within hours but nobody available: the page shows the chat as
@@ -275,6 +288,18 @@ fn router(state: AppState, settings: &Settings, hashed: bool, auth: Arc<AuthSett
         .route("/ws/chat", get(ws::chat))
         .route("/ws/console", get(ws::console))
         .route("/console", get(crate::routes::console_page::console_page))
+        // A page of text without WASM (see app::pages::what_we_store); the
+        // shell picks it by its path.
+        .route(
+            app::pages::WHAT_WE_STORE_PATH,
+            get(leptos_axum::render_app_to_stream_with_context(
+                context.clone(),
+                {
+                    let options = options.clone();
+                    move || shell(options.clone())
+                },
+            )),
+        )
         .merge(crate::routes::auth::router(settings.https, auth))
         .merge(crate::settings::router(settings.https))
         .merge(crate::booking::pages::router())

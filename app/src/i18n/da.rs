@@ -19,6 +19,7 @@ pub(super) static TEXTS: Texts = Texts {
     not_found_heading: "Siden findes ikke",
     not_found_text: "Adressen er måske skrevet forkert, eller siden er flyttet.",
     back_to_front_page: "Til forsiden",
+    what_we_store_link: "Hvad gemmer vi?",
     skip_to_content: "Spring til indholdet",
     chat_cta: "Chat anonymt",
     chat_page_title: "Chat med os",

@@ -19,6 +19,7 @@ pub(super) static TEXTS: Texts = Texts {
     not_found_heading: "Page not found",
     not_found_text: "The address may be mistyped, or the page has moved.",
     back_to_front_page: "To the front page",
+    what_we_store_link: "What do we store?",
     skip_to_content: "Skip to content",
     chat_cta: "Chat anonymously",
     chat_page_title: "Chat with us",

@@ -10,6 +10,7 @@ pub mod booking;
 mod da;
 mod en;
 mod lang;
+pub mod what_we_store;
 
 pub use lang::Lang;
 
@@ -47,6 +48,8 @@ pub struct Texts {
     pub not_found_text: &'static str,
     /// Link back to the front page.
     pub back_to_front_page: &'static str,
+    /// Small link to the "what we store" page (landing and chat).
+    pub what_we_store_link: &'static str,
     /// Accessible name of the main navigation landmark's skip link.
     pub skip_to_content: &'static str,
     /// The landing page's main action.

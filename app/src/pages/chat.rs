@@ -360,7 +360,10 @@ fn Conversation() -> impl IntoView {
                     ></textarea>
                     <button type="submit" class="button">{i18n.text(|t| t.send)}</button>
                 </form>
-                <p class="retention">{retention}</p>
+                <p class="retention">
+                    {retention} " "
+                    <a href="/hvad-vi-gemmer" target="_blank" rel="noopener">{i18n.text(|t| t.what_we_store_link)}</a>
+                </p>
                 <div class="chat-actions">
                     {move || model.code.get().is_none().then(|| view! {
                         <button type="button" class="link-button" on:click=move |_| chat::request_code()>

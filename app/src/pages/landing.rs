@@ -27,6 +27,9 @@ pub fn Landing() -> impl IntoView {
                     .map(|i| view! { <li>{move || i18n.t().landing_promises[i]}</li> })
                     .collect_view()}
             </ul>
+            <p class="small-link">
+                <a href="/hvad-vi-gemmer">{i18n.text(|t| t.what_we_store_link)}</a>
+            </p>
         </section>
         <EmergencyBox />
     }

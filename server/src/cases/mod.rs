@@ -329,6 +329,7 @@ pub async fn course_of(
 fn store_error(error: crate::chat::store::StoreError) -> CaseError {
     match error {
         crate::chat::store::StoreError::Db(error) => CaseError::Db(error),
+        crate::chat::store::StoreError::Crypto(error) => CaseError::Crypto(error),
         _ => CaseError::NotYourConversation,
     }
 }
@@ -346,7 +347,9 @@ pub async fn history(
         .messages_after(course.id, 0, HISTORY_LIMIT)
         .await
         .map_err(store_error)?;
-    let notes = crate::console::notes::of(store.db(), course.id).await?;
+    let notes = crate::console::notes::of(store, course.id)
+        .await
+        .map_err(store_error)?;
     Ok(CourseHistory {
         conversation: course.id,
         age_group: AgeGroup::from_band(course.age_band),

@@ -632,7 +632,7 @@ impl Connection {
             Err(StoreError::NotFound) => {
                 Err(Exit::Close(close_code::UNKNOWN_CONVERSATION, "deleted"))
             }
-            Err(error @ StoreError::Db(_)) => {
+            Err(error @ (StoreError::Db(_) | StoreError::Crypto(_))) => {
                 tracing::error!(%error, "could not store a message");
                 // Nothing lost: the browser keeps it and retries.
                 self.reject(socket, ErrorCode::Unavailable, Some(client_id))

@@ -1,9 +1,19 @@
 //! Conversation storage: the one module that reads and writes anonymous
-//! conversations and their messages, so that encryption at rest and
-//! retention purges (a later issue) change one place.
+//! conversations and their messages.
+//!
+//! Everything a person typed and everything counsellors wrote about them
+//! (messages, nickname, matched risk words, handover notes, concerns; course
+//! notes in [`crate::console::notes`]) is stored only sealed with the
+//! conversation's own data key, whose wrapped form lives in
+//! `conversation_keys`. Each ciphertext's associated data names its place
+//! (conversation id, and the message's sequence number or the row's id), so
+//! a ciphertext moved to another row does not open: such a row is reported
+//! in the log (ids only) and not shown. Deleting the key row first is how a
+//! conversation is purged ([`ConversationStore::delete`]).
 //!
 //! Works on SQLite and PostgreSQL alike through the shared pool.
 
+use crate::crypto::{CryptoError, DataKey, Vault, context};
 use crate::db::{Db, now_millis};
 use app::protocol::console::{Outcome, QueueEntry, RISK_PRIORITY};
 use app::protocol::{AgeBand, ChatMessage, Role, Sender, Topic};
@@ -11,6 +21,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use std::sync::Arc;
 
 /// Where a conversation stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,6 +125,71 @@ pub enum StoreError {
     /// The database failed; nothing was changed.
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+    /// Content could not be sealed (no randomness) or the conversation's
+    /// key could not be opened (wrong master key, tampered); nothing was
+    /// changed.
+    #[error("content encryption failed: {0}")]
+    Crypto(#[from] CryptoError),
+}
+
+/// The associated data of a conversation's wrapped data key.
+pub fn key_owner(conversation: i64) -> Vec<u8> {
+    context("conversation", &[conversation])
+}
+
+/// Where message `seq` of `conversation` belongs (its associated data).
+pub fn message_context(conversation: i64, seq: i64) -> Vec<u8> {
+    context("message", &[conversation, seq])
+}
+
+/// Where a conversation's nickname belongs.
+pub fn nickname_context(conversation: i64) -> Vec<u8> {
+    context("nickname", &[conversation])
+}
+
+/// Where a conversation's matched risk words belong.
+pub fn risk_words_context(conversation: i64) -> Vec<u8> {
+    context("risk_words", &[conversation])
+}
+
+/// Where a conversation's handover note belongs.
+pub fn handover_context(conversation: i64) -> Vec<u8> {
+    context("handover", &[conversation])
+}
+
+/// Where concern `id` of `conversation` belongs.
+pub fn concern_context(conversation: i64, id: i64) -> Vec<u8> {
+    context("concern", &[conversation, id])
+}
+
+/// The conversation's wrapped data key, in the same transaction or pool.
+async fn wrapped_key<'c, E>(executor: E, conversation: i64) -> Result<Option<Vec<u8>>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query_scalar("SELECT wrapped FROM conversation_keys WHERE conversation_id = $1")
+        .bind(conversation)
+        .fetch_optional(executor)
+        .await
+}
+
+/// Opens a sealed text, reporting (ids only, never content) and hiding it
+/// when it does not authenticate: tampered with, moved from another row, or
+/// under another key.
+fn open_or_report(
+    key: &DataKey,
+    place: &[u8],
+    sealed: &[u8],
+    what: &str,
+    conversation: i64,
+) -> Option<String> {
+    match key.open_text(place, sealed) {
+        Ok(text) => Some(text),
+        Err(error) => {
+            tracing::error!(conversation, what, %error, "stored content failed authentication: not shown");
+            None
+        }
+    }
 }
 
 /// Stores a vocabulary enum as its wire name (`"young_person"`).
@@ -132,9 +208,35 @@ fn from_db<T: DeserializeOwned>(text: &str) -> Option<T> {
 const CONVERSATION_COLUMNS: &str = "id, role, age_band, topic, state, priority, counsellor_id, \
      created_at, last_activity_at, blocked, read_up_to, queued_at, talks, previous_counsellor_id, \
      nickname, course_token, risk_words, (SELECT first_name FROM counsellors \
-     WHERE counsellors.id = conversations.previous_counsellor_id) AS previous_counsellor";
+     WHERE counsellors.id = conversations.previous_counsellor_id) AS previous_counsellor, \
+     (SELECT wrapped FROM conversation_keys \
+     WHERE conversation_keys.conversation_id = conversations.id) AS data_key";
 
-fn conversation_from_row(row: &AnyRow) -> Result<Conversation, sqlx::Error> {
+/// A conversation row with its sealed texts opened under its own key.
+fn conversation_from_row(row: &AnyRow, vault: &Vault) -> Result<Conversation, StoreError> {
+    let id: i64 = row.try_get("id")?;
+    let wrapped: Option<Vec<u8>> = row.try_get("data_key")?;
+    let key = wrapped
+        .map(|w| vault.unwrap(&w, &key_owner(id)))
+        .transpose()?;
+    let sealed_nickname: Option<Vec<u8>> = row.try_get("nickname")?;
+    let sealed_risk_words: Option<Vec<u8>> = row.try_get("risk_words")?;
+    let opened = |sealed: Option<Vec<u8>>, place: Vec<u8>, what: &str| -> Option<String> {
+        let sealed = sealed.filter(|s| !s.is_empty())?;
+        open_or_report(key.as_ref()?, &place, &sealed, what, id)
+    };
+    let nickname = opened(sealed_nickname, nickname_context(id), "nickname");
+    let risk_words = opened(sealed_risk_words, risk_words_context(id), "risk words")
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default();
+    conversation_fields(row, nickname, risk_words).map_err(StoreError::from)
+}
+
+fn conversation_fields(
+    row: &AnyRow,
+    nickname: Option<String>,
+    risk_words: Vec<String>,
+) -> Result<Conversation, sqlx::Error> {
     let role: String = row.try_get("role")?;
     let age_band: Option<String> = row.try_get("age_band")?;
     let topic: Option<String> = row.try_get("topic")?;
@@ -159,28 +261,38 @@ fn conversation_from_row(row: &AnyRow) -> Result<Conversation, sqlx::Error> {
         talks: u32::try_from(talks).unwrap_or(1),
         previous_counsellor_id: row.try_get("previous_counsellor_id")?,
         previous_counsellor: row.try_get("previous_counsellor")?,
-        nickname: row.try_get("nickname")?,
-        risk_words: risk_words_from_db(row)?,
+        nickname,
+        risk_words,
         course_token: row.try_get("course_token")?,
     })
 }
 
-/// The stored JSON array of matched risk words (empty if unreadable).
-fn risk_words_from_db(row: &AnyRow) -> Result<Vec<String>, sqlx::Error> {
-    let text: String = row.try_get("risk_words")?;
-    Ok(serde_json::from_str(&text).unwrap_or_default())
-}
-
-fn message_from_row(row: &AnyRow) -> Result<ChatMessage, sqlx::Error> {
+/// A message row, opened under its conversation's key; `None` (reported)
+/// when its ciphertext does not belong to this conversation and place.
+fn message_from_row(
+    row: &AnyRow,
+    key: &DataKey,
+    conversation: i64,
+) -> Result<Option<ChatMessage>, sqlx::Error> {
     let seq: i64 = row.try_get("seq")?;
     let sender: String = row.try_get("sender")?;
-    Ok(ChatMessage {
+    let body: Vec<u8> = row.try_get("body")?;
+    let Some(text) = open_or_report(
+        key,
+        &message_context(conversation, seq),
+        &body,
+        "message",
+        conversation,
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(ChatMessage {
         seq: u64::try_from(seq).unwrap_or_default(),
         client_id: row.try_get("client_id")?,
         from: from_db(&sender).unwrap_or(Sender::Visitor),
-        text: row.try_get("body")?,
+        text,
         at: row.try_get("created_at")?,
-    })
+    }))
 }
 
 /// Rounds a timestamp down to the hour: statistics need no finer time, and
@@ -210,12 +322,14 @@ pub struct Opening {
 #[derive(Clone, Debug)]
 pub struct ConversationStore {
     db: Db,
+    /// Wraps and unwraps each conversation's data key.
+    vault: Arc<Vault>,
 }
 
 impl ConversationStore {
-    /// The store on `db`.
-    pub fn new(db: Db) -> Self {
-        ConversationStore { db }
+    /// The store on `db`, sealing content with keys wrapped by `vault`.
+    pub fn new(db: Db, vault: Arc<Vault>) -> Self {
+        ConversationStore { db, vault }
     }
 
     /// The database underneath (for lookups outside conversations).
@@ -223,8 +337,26 @@ impl ConversationStore {
         &self.db
     }
 
-    /// Opens a new conversation in the queue and records a "contact started"
-    /// event.
+    /// The master key (course notes and the legacy sealing step use it).
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    /// A conversation's data key; [`StoreError::NotFound`] once it has been
+    /// deleted (crypto-shredded).
+    pub async fn data_key(&self, conversation: i64) -> Result<DataKey, StoreError> {
+        let wrapped = wrapped_key(self.db.pool(), conversation)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(self.vault.unwrap(&wrapped, &key_owner(conversation))?)
+    }
+
+    fn conversation(&self, row: &AnyRow) -> Result<Conversation, StoreError> {
+        conversation_from_row(row, &self.vault)
+    }
+
+    /// Opens a new conversation in the queue, with its own new data key,
+    /// and records a "contact started" event.
     pub async fn create(
         &self,
         token_hash: &[u8],
@@ -232,21 +364,38 @@ impl ConversationStore {
     ) -> Result<Conversation, StoreError> {
         let now = now_millis();
         let mut tx = self.db.pool().begin().await?;
-        let row = sqlx::query(&format!(
-            "INSERT INTO conversations (token_hash, role, age_band, topic, nickname, course_token, \
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO conversations (token_hash, role, age_band, topic, course_token, \
              created_at, queued_at, last_activity_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7) RETURNING {CONVERSATION_COLUMNS}"
-        ))
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $6) RETURNING id",
+        )
         .bind(token_hash.to_vec())
         .bind(to_db(&opening.role))
         .bind(opening.age_band.as_ref().map(to_db))
         .bind(opening.topic.as_ref().map(to_db))
-        .bind(opening.nickname)
         .bind(opening.course_token)
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-        let conversation = conversation_from_row(&row)?;
+        // The id is the key's owner, so the key comes after the row.
+        let (key, wrapped) = self.vault.new_data_key(&key_owner(id))?;
+        sqlx::query("INSERT INTO conversation_keys (conversation_id, wrapped) VALUES ($1, $2)")
+            .bind(id)
+            .bind(wrapped)
+            .execute(&mut *tx)
+            .await?;
+        let nickname = opening
+            .nickname
+            .map(|name| key.seal_text(&nickname_context(id), &name))
+            .transpose()?;
+        let row = sqlx::query(&format!(
+            "UPDATE conversations SET nickname = $2 WHERE id = $1 RETURNING {CONVERSATION_COLUMNS}"
+        ))
+        .bind(id)
+        .bind(nickname)
+        .fetch_one(&mut *tx)
+        .await?;
+        let conversation = self.conversation(&row)?;
         record_event(&mut tx, "contact_started", &conversation, None, None).await?;
         tx.commit().await?;
         Ok(conversation)
@@ -260,7 +409,7 @@ impl ConversationStore {
         .bind(code_hash.to_vec())
         .fetch_optional(self.db.pool())
         .await?;
-        Ok(row.as_ref().map(conversation_from_row).transpose()?)
+        row.as_ref().map(|row| self.conversation(row)).transpose()
     }
 
     /// Gives the course a new resume code (its keyed hash); an earlier code
@@ -320,7 +469,7 @@ impl ConversationStore {
             tx.rollback().await?;
             return Err(StoreError::Ended);
         };
-        let continued = conversation_from_row(&row)?;
+        let continued = self.conversation(&row)?;
         if conversation.state == State::Ended {
             record_event(&mut tx, "contact_started", &continued, None, None).await?;
         }
@@ -339,7 +488,7 @@ impl ConversationStore {
         .bind(token_hash.to_vec())
         .fetch_optional(self.db.pool())
         .await?;
-        Ok(row.as_ref().map(conversation_from_row).transpose()?)
+        row.as_ref().map(|row| self.conversation(row)).transpose()
     }
 
     /// One conversation by id.
@@ -350,7 +499,7 @@ impl ConversationStore {
         .bind(id)
         .fetch_optional(self.db.pool())
         .await?;
-        Ok(row.as_ref().map(conversation_from_row).transpose()?)
+        row.as_ref().map(|row| self.conversation(row)).transpose()
     }
 
     /// Stores a message once: a retry with the same `client_id` returns the
@@ -382,6 +531,12 @@ impl ConversationStore {
                 None => Err(StoreError::NotFound),
             };
         };
+        let Some(wrapped) = wrapped_key(&mut *tx, conversation).await? else {
+            tx.rollback().await?;
+            return Err(StoreError::NotFound);
+        };
+        let key = self.vault.unwrap(&wrapped, &key_owner(conversation))?;
+        let body = key.seal_text(&message_context(conversation, seq), text)?;
         let inserted = sqlx::query(
             "INSERT INTO messages (conversation_id, seq, client_id, sender, body, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (conversation_id, client_id) DO NOTHING",
@@ -390,7 +545,7 @@ impl ConversationStore {
         .bind(seq)
         .bind(client_id)
         .bind(to_db(&from))
-        .bind(text)
+        .bind(body)
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -405,8 +560,12 @@ impl ConversationStore {
             .bind(client_id)
             .fetch_one(self.db.pool())
             .await?;
+            // A stored message that no longer opens was tampered with: the
+            // retry cannot be answered with it.
+            let message = message_from_row(&row, &key, conversation)?
+                .ok_or(StoreError::Crypto(CryptoError::Tampered))?;
             return Ok(Appended {
-                message: message_from_row(&row)?,
+                message,
                 duplicate: true,
             });
         }
@@ -423,7 +582,8 @@ impl ConversationStore {
         })
     }
 
-    /// Messages after `after_seq`, oldest first, at most `limit`.
+    /// Messages after `after_seq`, oldest first, at most `limit`. A message
+    /// whose ciphertext does not authenticate is reported and left out.
     pub async fn messages_after(
         &self,
         conversation: i64,
@@ -439,10 +599,15 @@ impl ConversationStore {
         .bind(i64::from(limit))
         .fetch_all(self.db.pool())
         .await?;
-        Ok(rows
-            .iter()
-            .map(message_from_row)
-            .collect::<Result<_, _>>()?)
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let key = self.data_key(conversation).await?;
+        let mut messages = Vec::with_capacity(rows.len());
+        for row in &rows {
+            messages.extend(message_from_row(row, &key, conversation)?);
+        }
+        Ok(messages)
     }
 
     /// Gives a waiting conversation to a counsellor. Atomic: of several
@@ -457,6 +622,13 @@ impl ConversationStore {
         // A chat that went back to the queue during its talk keeps its
         // `claimed_at`: taking it again is the same talk, not a new one
         // for the statistics.
+        // Writing first takes the write lock at once (see `append`): two
+        // counsellors claiming together must not both read and then both
+        // try to upgrade to writing (SQLite answers one of them "busy").
+        sqlx::query("UPDATE conversations SET state = state WHERE id = $1")
+            .bind(conversation)
+            .execute(&mut *tx)
+            .await?;
         let taken_before: Option<Option<i64>> =
             sqlx::query_scalar("SELECT claimed_at FROM conversations WHERE id = $1")
                 .bind(conversation)
@@ -475,7 +647,7 @@ impl ConversationStore {
             tx.rollback().await?;
             return Ok(None);
         };
-        let claimed = conversation_from_row(&row)?;
+        let claimed = self.conversation(&row)?;
         if taken_before.flatten().is_none() {
             record_event(
                 &mut tx,
@@ -518,7 +690,7 @@ impl ConversationStore {
             tx.rollback().await?;
             return Ok(false);
         };
-        let ended = conversation_from_row(&row)?;
+        let ended = self.conversation(&row)?;
         // The RETURNING row is after the update: it was waiting when no
         // counsellor had claimed it.
         let kind = if ended.counsellor_id.is_none() {
@@ -532,20 +704,43 @@ impl ConversationStore {
         Ok(true)
     }
 
-    /// Deletes a conversation and its messages at once (the person's own
-    /// "delete now"). The statistics events, which hold no content, remain.
+    /// Deletes a conversation and everything in it (the person's own
+    /// "delete now", and retention). Its data key goes first, committed on
+    /// its own: from then on its ciphertext is unreadable wherever a copy
+    /// lies (a backup, a half-finished delete), so the rows that follow are
+    /// only tidying up. The statistics events, which hold no content, remain.
     pub async fn delete(&self, conversation: i64) -> Result<(), StoreError> {
-        let mut tx = self.db.pool().begin().await?;
-        sqlx::query("DELETE FROM messages WHERE conversation_id = $1")
+        sqlx::query("DELETE FROM conversation_keys WHERE conversation_id = $1")
             .bind(conversation)
-            .execute(&mut *tx)
+            .execute(self.db.pool())
             .await?;
+        let mut tx = self.db.pool().begin().await?;
+        for table in ["messages", "course_notes", "concerns"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE conversation_id = $1"))
+                .bind(conversation)
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query("DELETE FROM conversations WHERE id = $1")
             .bind(conversation)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Conversations whose last activity was before `before` (Unix ms):
+    /// what retention deletes, oldest first, at most `limit`.
+    pub async fn inactive_since(&self, before: i64, limit: u32) -> Result<Vec<i64>, StoreError> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM conversations WHERE last_activity_at < $1 \
+             ORDER BY last_activity_at, id LIMIT $2",
+        )
+        .bind(before)
+        .bind(i64::from(limit))
+        .fetch_all(self.db.pool())
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
     /// Records that the counsellor has read up to `up_to` (never lowers it).
@@ -568,9 +763,10 @@ impl ConversationStore {
     ) -> Result<Option<Conversation>, StoreError> {
         let mut tx = self.db.pool().begin().await?;
         // Writing first takes the write lock at once (see `append`).
-        let raised = sqlx::query(
-            "UPDATE conversations SET priority = CASE WHEN priority < $2 THEN $2 ELSE priority END              WHERE id = $1 AND state <> 'ended' RETURNING risk_words",
-        )
+        let raised = sqlx::query(&format!(
+            "UPDATE conversations SET priority = CASE WHEN priority < $2 THEN $2 ELSE priority END \
+             WHERE id = $1 AND state <> 'ended' RETURNING {CONVERSATION_COLUMNS}"
+        ))
         .bind(conversation)
         .bind(i64::from(RISK_PRIORITY))
         .fetch_optional(&mut *tx)
@@ -579,20 +775,27 @@ impl ConversationStore {
             tx.rollback().await?;
             return Ok(None);
         };
-        let mut words = risk_words_from_db(&raised)?;
+        let mut words = self.conversation(&raised)?.risk_words;
         for word in matched {
             if !words.contains(word) {
                 words.push(word.clone());
             }
         }
+        let Some(wrapped) = wrapped_key(&mut *tx, conversation).await? else {
+            tx.rollback().await?;
+            return Ok(None);
+        };
+        let key = self.vault.unwrap(&wrapped, &key_owner(conversation))?;
+        let json = serde_json::to_string(&words).unwrap_or_else(|_| "[]".to_owned());
+        let sealed = key.seal_text(&risk_words_context(conversation), &json)?;
         let row = sqlx::query(&format!(
             "UPDATE conversations SET risk_words = $2 WHERE id = $1 RETURNING {CONVERSATION_COLUMNS}"
         ))
         .bind(conversation)
-        .bind(serde_json::to_string(&words).unwrap_or_else(|_| "[]".to_owned()))
+        .bind(sealed)
         .fetch_one(&mut *tx)
         .await?;
-        let flagged = conversation_from_row(&row)?;
+        let flagged = self.conversation(&row)?;
         tx.commit().await?;
         Ok(Some(flagged))
     }
@@ -614,7 +817,7 @@ impl ConversationStore {
         .bind(counsellor)
         .fetch_optional(self.db.pool())
         .await?;
-        Ok(row.as_ref().map(conversation_from_row).transpose()?)
+        row.as_ref().map(|row| self.conversation(row)).transpose()
     }
 
     /// The head of the waiting queue (at most `limit`): priority first,
@@ -627,10 +830,7 @@ impl ConversationStore {
         .bind(i64::from(limit))
         .fetch_all(self.db.pool())
         .await?;
-        Ok(rows
-            .iter()
-            .map(conversation_from_row)
-            .collect::<Result<_, _>>()?)
+        rows.iter().map(|row| self.conversation(row)).collect()
     }
 
     /// The ids of all waiting conversations, in queue order.
@@ -667,10 +867,7 @@ impl ConversationStore {
         .bind(counsellor_id)
         .fetch_all(self.db.pool())
         .await?;
-        Ok(rows
-            .iter()
-            .map(conversation_from_row)
-            .collect::<Result<_, _>>()?)
+        rows.iter().map(|row| self.conversation(row)).collect()
     }
 
     /// Gives an active chat from counsellor `from` to counsellor `to`, in one
@@ -701,7 +898,7 @@ impl ConversationStore {
         .bind(now)
         .fetch_optional(self.db.pool())
         .await?;
-        Ok(row.as_ref().map(conversation_from_row).transpose()?)
+        row.as_ref().map(|row| self.conversation(row)).transpose()
     }
 
     /// Puts an active chat of counsellor `from` back in the queue at its
@@ -714,7 +911,16 @@ impl ConversationStore {
         from: i64,
         note: Option<(&str, &str)>,
     ) -> Result<bool, StoreError> {
-        let (note, author) = note.map(|(n, a)| (n.to_owned(), a.to_owned())).unzip();
+        let (note, author) = note.unzip();
+        let note = match note {
+            Some(note) => Some(
+                self.data_key(conversation)
+                    .await?
+                    .seal_text(&handover_context(conversation), note)?,
+            ),
+            None => None,
+        };
+        let author = author.map(str::to_owned);
         let done = sqlx::query(
             "UPDATE conversations SET state = 'waiting', counsellor_id = NULL, \
              handover_note = $3, handover_from = $4, \
@@ -737,21 +943,29 @@ impl ConversationStore {
         &self,
         conversation: i64,
     ) -> Result<Option<(String, String)>, StoreError> {
-        let row: Option<(Option<String>, Option<String>)> =
+        let row: Option<(Option<Vec<u8>>, Option<String>)> =
             sqlx::query_as("SELECT handover_note, handover_from FROM conversations WHERE id = $1")
                 .bind(conversation)
                 .fetch_optional(self.db.pool())
                 .await?;
-        let Some((Some(note), from)) = row else {
+        let Some((Some(sealed), from)) = row else {
             return Ok(None);
         };
+        let key = self.data_key(conversation).await?;
+        let note = open_or_report(
+            &key,
+            &handover_context(conversation),
+            &sealed,
+            "handover note",
+            conversation,
+        );
         sqlx::query(
             "UPDATE conversations SET handover_note = NULL, handover_from = NULL WHERE id = $1",
         )
         .bind(conversation)
         .execute(self.db.pool())
         .await?;
-        Ok(Some((note, from.unwrap_or_default())))
+        Ok(note.map(|note| (note, from.unwrap_or_default())))
     }
 
     /// Records the outcome of a talk the person ended before the counsellor
@@ -778,7 +992,7 @@ impl ConversationStore {
             tx.rollback().await?;
             return Ok(false);
         };
-        let ended = conversation_from_row(&row)?;
+        let ended = self.conversation(&row)?;
         record_event(&mut tx, "outcome", &ended, None, Some(outcome)).await?;
         tx.commit().await?;
         Ok(true)
@@ -792,17 +1006,24 @@ impl ConversationStore {
         author_id: i64,
         body: &str,
     ) -> Result<(), StoreError> {
+        let key = self.data_key(conversation.id).await?;
         let mut tx = self.db.pool().begin().await?;
-        sqlx::query(
+        // The row's id is part of where the text belongs: insert, then seal.
+        let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO concerns (conversation_id, author_id, body, created_at) \
-             VALUES ($1, $2, $3, $4)",
+             VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(conversation.id)
         .bind(author_id)
-        .bind(body)
+        .bind(Vec::<u8>::new())
         .bind(now_millis())
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
+        sqlx::query("UPDATE concerns SET body = $2 WHERE id = $1")
+            .bind(id)
+            .bind(key.seal_text(&concern_context(conversation.id, id), body)?)
+            .execute(&mut *tx)
+            .await?;
         record_event(&mut tx, "concern", conversation, None, None).await?;
         tx.commit().await?;
         Ok(())
@@ -873,9 +1094,8 @@ impl ConversationStore {
         .fetch_all(self.db.pool())
         .await?;
         rows.iter()
-            .map(|row| Ok((conversation_from_row(row)?, row.try_get("holder")?)))
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(StoreError::from)
+            .map(|row| Ok((self.conversation(row)?, row.try_get("holder")?)))
+            .collect()
     }
 
     /// Real waits (ms) of the most recently taken chats, newest first: the

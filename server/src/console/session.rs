@@ -261,9 +261,9 @@ impl Console {
         chat: &ChatService,
         id: i64,
     ) -> Result<(), Exit> {
-        let notes = crate::console::notes::of(chat.store.db(), id)
+        let notes = crate::console::notes::of(&chat.store, id)
             .await
-            .map_err(|e| unavailable(&StoreError::Db(e)))?;
+            .map_err(|e| unavailable(&e))?;
         send(
             socket,
             &ConsoleServerMsg::Notes {
@@ -834,9 +834,9 @@ impl Console {
         if let Err(refused) = screen_note(chat, id, text, confirmed, false) {
             return send(socket, &refused).await;
         }
-        crate::console::notes::add(chat.store.db(), id, self.counsellor.id.0, text)
+        crate::console::notes::add(&chat.store, id, self.counsellor.id.0, text)
             .await
-            .map_err(|e| unavailable(&StoreError::Db(e)))?;
+            .map_err(|e| unavailable(&e))?;
         self.send_notes(socket, chat, id).await
     }
 
@@ -1119,7 +1119,7 @@ impl Console {
                 )
                 .await
             }
-            Err(e @ StoreError::Db(_)) => {
+            Err(e @ (StoreError::Db(_) | StoreError::Crypto(_))) => {
                 tracing::error!(error = %e, "could not store a message");
                 send(
                     socket,

@@ -24,7 +24,7 @@ on_both_databases!(
 );
 
 /// Publishes round-the-clock hours for the logged-in counsellor.
-async fn available_all_week(app: &TestApp, cookie: &str) {
+pub async fn available_all_week(app: &TestApp, cookie: &str) {
     let weekly: Vec<_> = (0..7)
         .map(|day| serde_json::json!({ "weekday": day, "from": "00:00", "to": "24:00" }))
         .collect();
@@ -49,7 +49,8 @@ async fn counsellor_id(app: &TestApp, login: &str) -> i64 {
         .get("id")
 }
 
-fn between<'a>(text: &'a str, before: &str, after: &str) -> Option<&'a str> {
+/// The text between `before` and `after` in `text`.
+pub fn between<'a>(text: &'a str, before: &str, after: &str) -> Option<&'a str> {
     let start = text.find(before)? + before.len();
     let end = text[start..].find(after)? + start;
     Some(&text[start..end])

@@ -121,7 +121,7 @@ async fn course(app: &TestApp, counsellor: &Staff, band: Option<AgeBand>) -> i64
         .await
         .expect("stored");
     server::console::notes::add(
-        &app.db,
+        &app.chat.store,
         conversation.id,
         counsellor.id,
         "vil gerne i forløb",

@@ -405,9 +405,9 @@ async fn an_overlong_nickname_is_refused() {
 #[tokio::test]
 async fn a_long_queue_is_sent_as_its_head() {
     use app::protocol::console::QUEUE_FRAME_ENTRIES;
-    use server::chat::store::{ConversationStore, Opening};
+    use server::chat::store::Opening;
     let app = spawn_app(Database::Sqlite).await;
-    let store = ConversationStore::new(app.db.clone());
+    let store = app.chat_store();
     for i in 0..QUEUE_FRAME_ENTRIES + 10 {
         store
             .create(

@@ -29,6 +29,8 @@ pub struct TestApp {
     pub db: Db,
     /// The booking service on this app's database and master key.
     pub booking: server::booking::BookingService,
+    /// The running app's chat service (its store seals with the app's vault).
+    pub chat: server::chat::ChatService,
     pub data_dir: PathBuf,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -115,6 +117,7 @@ pub async fn spawn_with(settings: Settings, schema: Option<String>) -> TestApp {
     let address = format!("http://127.0.0.1:{}", application.port());
     let db = application.state().db.clone();
     let booking = application.state().booking.clone();
+    let chat = application.state().chat.clone();
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(application.run_until(async move {
         let _ = stopped.await;
@@ -128,6 +131,7 @@ pub async fn spawn_with(settings: Settings, schema: Option<String>) -> TestApp {
         client,
         db,
         booking,
+        chat,
         data_dir,
         stop: Some(stop),
         server: Some(server),
@@ -138,7 +142,12 @@ pub async fn spawn_with(settings: Settings, schema: Option<String>) -> TestApp {
 impl TestApp {
     /// The conversation store on this app's database.
     pub fn chat_store(&self) -> server::chat::store::ConversationStore {
-        server::chat::store::ConversationStore::new(self.db.clone())
+        self.chat.store.clone()
+    }
+
+    /// The PostgreSQL test schema (`None` on SQLite).
+    pub fn schema(&self) -> Option<&str> {
+        self.schema.as_deref()
     }
 
     /// GET `path` with extra headers.

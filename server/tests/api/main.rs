@@ -5,6 +5,7 @@
 mod helpers;
 mod live;
 
+mod at_rest;
 mod audit;
 mod auth;
 mod booking;
