@@ -280,6 +280,10 @@ fn router(state: AppState, settings: &Settings, hashed: bool, auth: Arc<AuthSett
         provide_context(chat_hours);
     };
     let options = state.leptos_options.clone();
+    let page = leptos_axum::render_app_to_stream_with_context(context.clone(), {
+        let options = options.clone();
+        move || shell(options.clone())
+    });
 
     Router::new()
         .route("/healthz", get(health::live))
@@ -288,18 +292,12 @@ fn router(state: AppState, settings: &Settings, hashed: bool, auth: Arc<AuthSett
         .route("/ws/chat", get(ws::chat))
         .route("/ws/console", get(ws::console))
         .route("/console", get(crate::routes::console_page::console_page))
-        // A page of text without WASM (see app::pages::what_we_store); the
-        // shell picks it by its path.
-        .route(
-            app::pages::WHAT_WE_STORE_PATH,
-            get(leptos_axum::render_app_to_stream_with_context(
-                context.clone(),
-                {
-                    let options = options.clone();
-                    move || shell(options.clone())
-                },
-            )),
-        )
+        // Pages the app picks by path (app::Page) rather than through the
+        // router's route list: the chat, and a page of text without WASM
+        // (app::pages::what_we_store). Routed here so they answer 200; the
+        // fallback would render them with 404.
+        .route("/chat", get(page.clone()))
+        .route(app::pages::WHAT_WE_STORE_PATH, get(page))
         .merge(crate::routes::auth::router(settings.https, auth))
         .merge(crate::settings::router(settings.https))
         .merge(crate::booking::pages::router())

@@ -9,7 +9,15 @@ on_both_databases!(
     a_visit_to_the_front_door_sets_no_cookie,
     pages_carry_a_nonce_policy_that_matches_their_scripts,
     every_response_carries_the_security_headers,
+    every_public_page_answers_200,
 );
+
+async fn every_public_page_answers_200(app: TestApp) {
+    for path in ["/", "/chat", "/hvad-vi-gemmer", "/booking", "/groups"] {
+        let response = app.get(path, &[]).await;
+        assert_eq!(response.status(), 200, "{path}");
+    }
+}
 
 async fn the_front_door_speaks_danish_by_default(app: TestApp) {
     let response = app.get("/", &[]).await;
