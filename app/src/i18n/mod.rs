@@ -50,6 +50,12 @@ pub struct Texts {
     pub back_to_front_page: &'static str,
     /// Small link to the "what we store" page (landing and chat).
     pub what_we_store_link: &'static str,
+    /// For parents and professionals: booking a talk or a parent group.
+    pub book_lead: &'static str,
+    /// The link to booking a first conversation.
+    pub book_link: &'static str,
+    /// The link to the parent groups.
+    pub groups_link: &'static str,
     /// Accessible name of the main navigation landmark's skip link.
     pub skip_to_content: &'static str,
     /// The landing page's main action.

@@ -27,6 +27,12 @@ pub fn Landing() -> impl IntoView {
                     .map(|i| view! { <li>{move || i18n.t().landing_promises[i]}</li> })
                     .collect_view()}
             </ul>
+            <p class="book">
+                {i18n.text(|t| t.book_lead)} " "
+                <a href="/booking">{i18n.text(|t| t.book_link)}</a>
+                " · "
+                <a href="/groups">{i18n.text(|t| t.groups_link)}</a>
+            </p>
             <p class="small-link">
                 <a href="/hvad-vi-gemmer">{i18n.text(|t| t.what_we_store_link)}</a>
             </p>

@@ -135,16 +135,9 @@ pub async fn run(
         counsellor,
     };
     let exit = match console.hello(&mut socket, &chat).await {
-        Ok(()) => {
-            let me = console.counsellor.id.0;
-            let max_chats = crate::console::notes::max_chats(chat.store.db(), me)
-                .await
-                .unwrap_or(3);
-            let _on_duty =
-                chat.hub
-                    .clock_in_member(me, console.counsellor.first_name.as_ref(), max_chats);
-            console.serve(&mut socket, &chat, &mut forwarded_rx).await
-        }
+        // On duty from before the welcome: once the console says it is
+        // connected, colleagues can hand it chats.
+        Ok(_on_duty) => console.serve(&mut socket, &chat, &mut forwarded_rx).await,
         Err(exit) => exit,
     };
     for (id, open) in console.open.drain() {
@@ -189,7 +182,13 @@ impl Console {
         self.open.get(&id).is_some_and(|o| !o.watch_only)
     }
 
-    async fn hello(&mut self, socket: &mut WebSocket, chat: &ChatService) -> Result<(), Exit> {
+    /// Checks the hello, clocks the counsellor in and welcomes them; the
+    /// returned guard keeps them on duty.
+    async fn hello(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+    ) -> Result<crate::chat::hub::OnDuty, Exit> {
         let first = first_text(socket).await?;
         match decode::<ConsoleClientMsg>(&first) {
             Ok(ConsoleClientMsg::Hello { version }) if version == PROTOCOL_VERSION => {}
@@ -198,6 +197,13 @@ impl Console {
             }
             _ => return Err(Exit::Close(close_code::BAD_HELLO, "expected hello")),
         }
+        let me = self.counsellor.id.0;
+        let max_chats = crate::console::notes::max_chats(chat.store.db(), me)
+            .await
+            .unwrap_or(3);
+        let on_duty = chat
+            .hub
+            .clock_in_member(me, self.counsellor.first_name.as_ref(), max_chats);
         let mine = chat
             .store
             .active_for(self.counsellor.id.0)
@@ -226,7 +232,8 @@ impl Console {
                 me: self.counsellor.id.0,
             },
         )
-        .await
+        .await?;
+        Ok(on_duty)
     }
 
     /// The counsellors on duty with their status and load.
