@@ -13,6 +13,10 @@
 //!   it. Pure, unit-tested on the host.
 //! - [`texts`]: every console text, Danish and English.
 //! - [`canned`]: the composer's `/` picker of canned replies.
+//! - [`booking`]: the booking pages' data and pure logic (agenda by day,
+//!   the hours form's checks, course sessions). `agenda`, `availability`,
+//!   `courses` (browser): the agenda with its actions, own hours, and the
+//!   coordinators' group courses with their evaluations.
 //! - [`settings`]: the settings pages (service, hours, risk words, canned
 //!   replies).
 //! - `flags` (browser): risk words and priority buttons.
@@ -30,6 +34,7 @@
 //!   selector and alerts, the transfer dialog, the chat's side panel (notes,
 //!   handover note, concern), the coordinator's overview.
 
+pub mod booking;
 pub mod canned;
 pub mod model;
 pub mod settings;
@@ -37,11 +42,17 @@ pub mod texts;
 pub mod work;
 
 #[cfg(feature = "console")]
+mod agenda;
+#[cfg(feature = "console")]
 mod alerts;
 #[cfg(feature = "console")]
 mod api;
 #[cfg(feature = "console")]
+mod availability;
+#[cfg(feature = "console")]
 mod connection;
+#[cfg(feature = "console")]
+mod courses;
 #[cfg(feature = "console")]
 mod flags;
 #[cfg(feature = "console")]
