@@ -203,7 +203,7 @@ pub fn CoursesPage() -> impl IntoView {
                     </section>
                 }
             })}
-            <form class="course-form" on:submit=submit novalidate>
+            <form class="stack-form course-form" on:submit=submit novalidate>
                 <h3>{move || t().create_heading}</h3>
                 <label for="course-name">{move || t().field_name}</label>
                 <input id="course-name" type="text" required maxlength="100"
