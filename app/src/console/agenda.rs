@@ -6,7 +6,7 @@
 //! number only on one's own bookings; this page shows what it gets.
 
 use super::api::{self, ApiError};
-use super::booking::{AgendaEntry, Colleague, by_day};
+use super::booking::{AgendaEntry, Colleague, by_day, weekday};
 use super::model::ConsoleModel;
 use super::team::focus_later;
 use super::texts::{Lang, fill};
@@ -261,12 +261,18 @@ pub fn AgendaPage() -> impl IntoView {
                     return loaded.get().then(|| view! { <p>{move || t().empty}</p> }).into_any();
                 }
                 days.into_iter()
-                    .map(|(day, list)| view! {
-                        <section class="agenda-day" aria-label=day.clone()>
-                            <h3>{day.clone()}</h3>
+                    .map(|(day, list)| {
+                        let heading = match weekday(&day) {
+                            Some(w) => format!("{} {day}", t().weekdays[w]),
+                            None => day.clone(),
+                        };
+                        let label = heading.clone();
+                        view! {
+                        <section class="agenda-day" aria-label=label>
+                            <h3>{heading}</h3>
                             <ul class="bookings">{list.into_iter().map(entry_view).collect_view()}</ul>
                         </section>
-                    })
+                    }})
                     .collect_view()
                     .into_any()
             }}

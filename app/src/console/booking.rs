@@ -72,6 +72,21 @@ pub fn by_day(entries: &[AgendaEntry], team: bool) -> Vec<AgendaDay> {
     days
 }
 
+/// The weekday of a `YYYY-MM-DD` date, 0 = Monday; `None` when unreadable.
+pub fn weekday(day: &str) -> Option<usize> {
+    if !is_date(day) {
+        return None;
+    }
+    let mut parts = day.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    // Sakamoto's method: 0 = Sunday.
+    const T: [i64; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+    let y = if m < 3 { y - 1 } else { y };
+    let month = usize::try_from(m - 1).ok()?;
+    let sunday_first = (y + y / 4 - y / 100 + y / 400 + T[month] + d).rem_euclid(7);
+    usize::try_from((sunday_first + 6) % 7).ok()
+}
+
 /// A colleague a booking can be handed to.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 pub struct Colleague {
@@ -306,6 +321,14 @@ mod tests {
         let e: AgendaEntry = serde_json::from_str(json).expect("the server's shape");
         assert_eq!((e.id, e.from.as_str(), e.mine), (7, "10:00", true));
         assert_eq!(e.place_en.as_deref(), Some("The lake"));
+    }
+
+    #[test]
+    fn a_day_knows_its_weekday() {
+        assert_eq!(weekday("2026-11-30"), Some(0), "a Monday");
+        assert_eq!(weekday("2030-03-31"), Some(6), "a Sunday");
+        assert_eq!(weekday("2028-02-29"), Some(1), "a leap day, Tuesday");
+        assert_eq!(weekday("soon"), None);
     }
 
     #[test]
