@@ -112,11 +112,11 @@ pub fn AvailabilityPage() -> impl IntoView {
                 <input type="text" class="clock" inputmode="numeric" size="5" placeholder="09:00" required value=row.from.clone()
                     aria-label=move || fill(t().field_from, "n", &n2)
                     aria-invalid=move || bad_weekly(i).to_string()
-                    on:change=move |ev| { let v = event_target_value(&ev); set(&|r| r.from = v.clone()); } />
+                    on:input=move |ev| { let v = event_target_value(&ev); set(&|r| r.from = v.clone()); } />
                 <input type="text" class="clock" inputmode="numeric" size="5" placeholder="09:00" required value=row.to.clone()
                     aria-label=move || fill(t().field_to, "n", &n3)
                     aria-invalid=move || bad_weekly(i).to_string()
-                    on:change=move |ev| { let v = event_target_value(&ev); set(&|r| r.to = v.clone()); } />
+                    on:input=move |ev| { let v = event_target_value(&ev); set(&|r| r.to = v.clone()); } />
                 <button type="button" class="quiet small"
                     aria-label=move || fill(t().remove_row, "n", &n4)
                     on:click=move |_| {
@@ -141,15 +141,15 @@ pub fn AvailabilityPage() -> impl IntoView {
                 <input type="date" required value=row.day.clone()
                     aria-label=move || fill(t().field_date, "n", &n1)
                     aria-invalid=move || bad_exception(i).to_string()
-                    on:change=move |ev| { let v = event_target_value(&ev); set(&|r| r.day = v.clone()); } />
+                    on:input=move |ev| { let v = event_target_value(&ev); set(&|r| r.day = v.clone()); } />
                 <input type="text" class="clock" inputmode="numeric" size="5" placeholder="09:00" required value=row.from.clone()
                     aria-label=move || fill(t().field_from, "n", &n2)
                     aria-invalid=move || bad_exception(i).to_string()
-                    on:change=move |ev| { let v = event_target_value(&ev); set(&|r| r.from = v.clone()); } />
+                    on:input=move |ev| { let v = event_target_value(&ev); set(&|r| r.from = v.clone()); } />
                 <input type="text" class="clock" inputmode="numeric" size="5" placeholder="09:00" required value=row.to.clone()
                     aria-label=move || fill(t().field_to, "n", &n3)
                     aria-invalid=move || bad_exception(i).to_string()
-                    on:change=move |ev| { let v = event_target_value(&ev); set(&|r| r.to = v.clone()); } />
+                    on:input=move |ev| { let v = event_target_value(&ev); set(&|r| r.to = v.clone()); } />
                 <select aria-label=move || fill(t().field_available, "n", &n4)
                     on:change=move |ev| {
                         let available = event_target_value(&ev) == "extra";
