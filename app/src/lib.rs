@@ -13,6 +13,10 @@
 //! - `console` (feature `console` only): the counsellor console, a
 //!   client-side rendered app in a WASM bundle of its own (`/console`).
 
+// The console's case page nests deep views; their types exceed the default
+// depth when the release build lays out its async hydration blocks.
+#![recursion_limit = "256"]
+
 pub mod app;
 mod browser;
 pub mod chat;

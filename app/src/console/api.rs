@@ -142,7 +142,7 @@ impl ApiError {
 }
 
 /// One JSON request; the answer's body as JSON (`null` for 204).
-async fn call(
+pub(super) async fn call(
     method: &str,
     path: &str,
     body: Option<serde_json::Value>,
@@ -166,7 +166,9 @@ async fn call(
     })
 }
 
-fn decode<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+pub(super) fn decode<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> Result<T, ApiError> {
     serde_json::from_value(value).map_err(|_| ApiError::unavailable())
 }
 

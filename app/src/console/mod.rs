@@ -13,6 +13,10 @@
 //!   it. Pure, unit-tested on the host.
 //! - [`texts`]: every console text, Danish and English.
 //! - [`canned`]: the composer's `/` picker of canned replies.
+//! - [`booking`]: the booking pages' data and pure logic (agenda by day,
+//!   the hours form's checks, course sessions). `agenda`, `availability`,
+//!   `courses` (browser): the agenda with its actions, own hours, and the
+//!   coordinators' group courses with their evaluations.
 //! - [`settings`]: the settings pages (service, hours, risk words, canned
 //!   replies).
 //! - `flags` (browser): risk words and priority buttons.
@@ -31,6 +35,7 @@
 //!   handover note, concern), the coordinator's overview.
 //! - `cases` (browser): the conversion to treatment and the case pages.
 
+pub mod booking;
 pub mod canned;
 pub mod model;
 pub mod settings;
@@ -38,13 +43,19 @@ pub mod texts;
 pub mod work;
 
 #[cfg(feature = "console")]
+mod agenda;
+#[cfg(feature = "console")]
 mod alerts;
 #[cfg(feature = "console")]
 mod api;
 #[cfg(feature = "console")]
+mod availability;
+#[cfg(feature = "console")]
 mod cases;
 #[cfg(feature = "console")]
 mod connection;
+#[cfg(feature = "console")]
+mod courses;
 #[cfg(feature = "console")]
 mod flags;
 #[cfg(feature = "console")]

@@ -33,6 +33,12 @@ pub enum Page {
     Settings,
     /// Treatment cases: the conversion walk-through and the case pages.
     Cases,
+    /// The bookings of the coming weeks.
+    Agenda,
+    /// Own published hours for booking.
+    Hours,
+    /// Group courses and their evaluations (coordinators).
+    Courses,
 }
 
 /// The navigation state, shared through context.
@@ -143,7 +149,7 @@ pub fn NavBar() -> impl IntoView {
     let model = expect_context::<ConsoleModel>();
     let nav = expect_context::<Nav>();
     let t = move || model.lang.get().team();
-    let item = move |page: Page, label: fn(&'static super::texts::TeamTexts) -> &'static str| {
+    let item = move |page: Page, label: fn(Lang) -> &'static str| {
         view! {
             <button
                 type="button"
@@ -151,17 +157,20 @@ pub fn NavBar() -> impl IntoView {
                 aria-current=move || (nav.page.get() == page).then_some("page")
                 on:click=move |_| nav.page.set(page)
             >
-                {move || label(t())}
+                {move || label(model.lang.get())}
             </button>
         }
     };
     view! {
         <nav class="pages" aria-label=move || t().nav_label>
-            {item(Page::Chats, |t| t.nav_chats)}
-            {item(Page::Cases, |t| t.nav_cases)}
-            {item(Page::Security, |t| t.nav_security)}
-            {item(Page::Settings, |t| t.nav_settings)}
-            {move || nav.is_coordinator().then(|| item(Page::Team, |t| t.nav_team))}
+            {item(Page::Chats, |l| l.team().nav_chats)}
+            {item(Page::Cases, |l| l.team().nav_cases)}
+            {item(Page::Agenda, |l| l.booking().nav_agenda)}
+            {item(Page::Hours, |l| l.booking().nav_hours)}
+            {item(Page::Security, |l| l.team().nav_security)}
+            {item(Page::Settings, |l| l.team().nav_settings)}
+            {move || nav.is_coordinator().then(|| item(Page::Courses, |l| l.booking().nav_courses))}
+            {move || nav.is_coordinator().then(|| item(Page::Team, |l| l.team().nav_team))}
         </nav>
     }
     .into_any()
@@ -177,6 +186,9 @@ pub fn Pages() -> impl IntoView {
         Page::Team => view! { <TeamPage /> }.into_any(),
         Page::Settings => view! { <super::settings::SettingsPage /> }.into_any(),
         Page::Cases => view! { <super::cases::CasesPage /> }.into_any(),
+        Page::Agenda => view! { <super::agenda::AgendaPage /> }.into_any(),
+        Page::Hours => view! { <super::availability::AvailabilityPage /> }.into_any(),
+        Page::Courses => view! { <super::courses::CoursesPage /> }.into_any(),
     }
 }
 

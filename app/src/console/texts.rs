@@ -2231,3 +2231,408 @@ mod team_tests {
         assert_eq!(Lang::Da.team().action(Lang::Da, "case_read"), "Sag åbnet");
     }
 }
+
+/// The booking pages' texts (the agenda, own hours, group courses), in one
+/// language: kept apart so the booking feature adds its words in one place.
+#[derive(Debug)]
+pub struct BookingTexts {
+    /// Navigation: the agenda.
+    pub nav_agenda: &'static str,
+    /// Navigation: own hours.
+    pub nav_hours: &'static str,
+    /// Navigation: group courses (coordinators).
+    pub nav_courses: &'static str,
+    /// Heading of the agenda.
+    pub agenda_heading: &'static str,
+    /// The switch between own and the team's bookings.
+    pub show_team: &'static str,
+    /// Reload the agenda.
+    pub refresh: &'static str,
+    /// No bookings.
+    pub empty: &'static str,
+    /// Label: the type of talk.
+    pub label_kind: &'static str,
+    /// Label: the booker's role.
+    pub label_role: &'static str,
+    /// Label: the number to call.
+    pub label_phone: &'static str,
+    /// Label: the booker's message.
+    pub label_message: &'static str,
+    /// Label: the meeting place.
+    pub label_place: &'static str,
+    /// Label: the counsellor holding it.
+    pub label_counsellor: &'static str,
+    /// Label: the state.
+    pub label_state: &'static str,
+    /// The roles: parent, young person, professional.
+    pub roles: [&'static str; 3],
+    /// The states: booked, attended, no-show, cancelled.
+    pub states: [&'static str; 4],
+    /// Action: mark attended.
+    pub attended: &'static str,
+    /// Action: mark no-show.
+    pub no_show: &'static str,
+    /// Action: open the cancel form.
+    pub cancel: &'static str,
+    /// Action: open the reassign form.
+    pub reassign: &'static str,
+    /// Accessible name of a booking's actions: `{what}`.
+    pub actions_for: &'static str,
+    /// The note to the booker when cancelling.
+    pub cancel_note: &'static str,
+    /// Confirms the cancellation.
+    pub confirm_cancel: &'static str,
+    /// The colleague select's label.
+    pub reassign_to: &'static str,
+    /// Confirms the reassignment.
+    pub confirm_reassign: &'static str,
+    /// Leaves a form without doing anything.
+    pub back: &'static str,
+    /// Announced after the actions.
+    pub done_attended: &'static str,
+    /// Announced after a no-show.
+    pub done_no_show: &'static str,
+    /// Announced after cancelling.
+    pub done_cancelled: &'static str,
+    /// Announced after reassigning.
+    pub done_reassigned: &'static str,
+    /// Heading of own hours.
+    pub hours_heading: &'static str,
+    /// What the hours page is for.
+    pub hours_intro: &'static str,
+    /// Heading: weekly hours.
+    pub weekly_heading: &'static str,
+    /// Adds a weekly row.
+    pub add_weekly: &'static str,
+    /// Heading: exceptions and absences.
+    pub exceptions_heading: &'static str,
+    /// Adds an exception row.
+    pub add_exception: &'static str,
+    /// Field labels: weekday, from, to, date, kind; `{n}` is the row.
+    pub field_weekday: &'static str,
+    /// From.
+    pub field_from: &'static str,
+    /// To.
+    pub field_to: &'static str,
+    /// Date.
+    pub field_date: &'static str,
+    /// Extra hours or absent.
+    pub field_available: &'static str,
+    /// An exception that adds hours.
+    pub extra_hours: &'static str,
+    /// An absence.
+    pub absent: &'static str,
+    /// Removes row `{n}`.
+    pub remove_row: &'static str,
+    /// Monday … Sunday.
+    pub weekdays: [&'static str; 7],
+    /// Saves the hours.
+    pub save_hours: &'static str,
+    /// Announced after saving.
+    pub hours_saved: &'static str,
+    /// A weekly row `{n}` is wrong.
+    pub weekly_bad: &'static str,
+    /// An exception row `{n}` is wrong.
+    pub exception_bad: &'static str,
+    /// No rows yet.
+    pub no_rows: &'static str,
+    /// Heading of the courses page.
+    pub courses_heading: &'static str,
+    /// No courses yet.
+    pub no_courses: &'static str,
+    /// Columns: name, audience, place, seats, sessions, evaluation.
+    pub columns: [&'static str; 6],
+    /// Parents, young people.
+    pub audiences: [&'static str; 2],
+    /// `{enrolled}` of `{capacity}`, `{waiting}` waiting.
+    pub seats: &'static str,
+    /// Shows a course's evaluation.
+    pub show_results: &'static str,
+    /// Heading of a course's results: `{name}`.
+    pub results_heading: &'static str,
+    /// `{n}` answers.
+    pub answers: &'static str,
+    /// The three scales.
+    pub scales: [&'static str; 3],
+    /// Heading of the comments.
+    pub comments: &'static str,
+    /// Nobody answered.
+    pub no_answers: &'static str,
+    /// Heading of the create form.
+    pub create_heading: &'static str,
+    /// Field: name.
+    pub field_name: &'static str,
+    /// Field: audience.
+    pub field_audience: &'static str,
+    /// Field: place.
+    pub field_place: &'static str,
+    /// Field: capacity.
+    pub field_capacity: &'static str,
+    /// Legend: how the sessions are given.
+    pub sessions_legend: &'static str,
+    /// The standard parent-group template.
+    pub use_template: &'static str,
+    /// Own sessions.
+    pub own_sessions: &'static str,
+    /// Field: the first evening.
+    pub field_first_evening: &'static str,
+    /// Field: start time.
+    pub field_start: &'static str,
+    /// Field: sessions, one a line.
+    pub field_sessions: &'static str,
+    /// Creates the course.
+    pub create: &'static str,
+    /// Announced after creating.
+    pub created: &'static str,
+    /// Session line `{n}` cannot be read.
+    pub session_line_bad: &'static str,
+    /// The colleague is busy then.
+    pub error_taken: &'static str,
+    /// The booking is already closed.
+    pub error_closed: &'static str,
+    /// A time range is wrong.
+    pub error_bad_range: &'static str,
+    /// Something in the form is not valid.
+    pub error_bad_request: &'static str,
+    /// It no longer exists.
+    pub error_not_found: &'static str,
+}
+
+impl BookingTexts {
+    /// A booking API error's text; other codes as on the team page.
+    pub fn error(&self, lang: Lang, code: &str) -> &'static str {
+        match code {
+            "taken" => self.error_taken,
+            "closed" => self.error_closed,
+            "bad_range" => self.error_bad_range,
+            "bad_request" | "bad_body" | "invalid_body" => self.error_bad_request,
+            "not_found" => self.error_not_found,
+            other => lang.team().error(other),
+        }
+    }
+
+    /// A role's name; unknown roles as stored.
+    pub fn role<'a>(&self, role: &'a str) -> &'a str {
+        match role {
+            "parent" => self.roles[0],
+            "young_person" => self.roles[1],
+            "professional" => self.roles[2],
+            other => other,
+        }
+    }
+
+    /// A state's name; unknown states as stored.
+    pub fn state<'a>(&self, state: &'a str) -> &'a str {
+        match state {
+            "booked" => self.states[0],
+            "attended" => self.states[1],
+            "no_show" => self.states[2],
+            "cancelled" => self.states[3],
+            other => other,
+        }
+    }
+}
+
+impl Lang {
+    /// The booking pages' texts in this language.
+    pub fn booking(self) -> &'static BookingTexts {
+        match self {
+            Lang::Da => &BOOKING_DA,
+            Lang::En => &BOOKING_EN,
+        }
+    }
+}
+
+const BOOKING_DA: BookingTexts = BookingTexts {
+    nav_agenda: "Aftaler",
+    nav_hours: "Mine tider",
+    nav_courses: "Grupper",
+    agenda_heading: "Aftaler",
+    show_team: "Vis hele teamets aftaler",
+    refresh: "Opdater",
+    empty: "Ingen aftaler de kommende uger.",
+    label_kind: "Samtale",
+    label_role: "Hvem",
+    label_phone: "Ring til",
+    label_message: "Besked",
+    label_place: "Mødested",
+    label_counsellor: "Rådgiver",
+    label_state: "Status",
+    roles: ["Forælder eller pårørende", "Ung", "Fagperson"],
+    states: ["Booket", "Mødt", "Udeblevet", "Aflyst"],
+    attended: "Mødt",
+    no_show: "Udeblevet",
+    cancel: "Aflys",
+    reassign: "Giv videre",
+    actions_for: "Handlinger for {what}",
+    cancel_note: "Besked til den, der har booket (ses med koden)",
+    confirm_cancel: "Aflys aftalen",
+    reassign_to: "Giv aftalen til",
+    confirm_reassign: "Giv aftalen videre",
+    back: "Fortryd",
+    done_attended: "Aftalen er markeret som mødt.",
+    done_no_show: "Aftalen er markeret som udeblevet.",
+    done_cancelled: "Aftalen er aflyst.",
+    done_reassigned: "Aftalen er givet videre.",
+    hours_heading: "Mine tider",
+    hours_intro: "De tider, forældre, unge og fagpersoner kan booke dig i (dansk tid).",
+    weekly_heading: "Faste ugentlige tider",
+    add_weekly: "Tilføj ugentlig tid",
+    exceptions_heading: "Undtagelser og fravær",
+    add_exception: "Tilføj undtagelse",
+    field_weekday: "Ugedag, række {n}",
+    field_from: "Fra, række {n}",
+    field_to: "Til, række {n}",
+    field_date: "Dato, række {n}",
+    field_available: "Slags, række {n}",
+    extra_hours: "Ekstra tid",
+    absent: "Fravær",
+    remove_row: "Fjern række {n}",
+    weekdays: [
+        "Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag",
+    ],
+    save_hours: "Gem tider",
+    hours_saved: "Dine tider er gemt.",
+    weekly_bad: "Ugentlig tid række {n}: skriv fra og til som TT:MM, med fra før til.",
+    exception_bad: "Undtagelse række {n}: skriv datoen som ÅÅÅÅ-MM-DD og fra før til.",
+    no_rows: "Ingen endnu.",
+    courses_heading: "Gruppeforløb",
+    no_courses: "Ingen forløb endnu.",
+    columns: [
+        "Navn",
+        "Målgruppe",
+        "Sted",
+        "Pladser",
+        "Gange",
+        "Evaluering",
+    ],
+    audiences: ["Forældre", "Unge"],
+    seats: "{enrolled} af {capacity}, {waiting} på venteliste",
+    show_results: "Se evaluering",
+    results_heading: "Evaluering: {name}",
+    answers: "{n} svar",
+    scales: [
+        "Det hjalp",
+        "Jeg følte mig forstået",
+        "Jeg vil anbefale det",
+    ],
+    comments: "Kommentarer",
+    no_answers: "Ingen har svaret endnu.",
+    create_heading: "Opret forløb",
+    field_name: "Navn",
+    field_audience: "Målgruppe",
+    field_place: "Sted",
+    field_capacity: "Pladser",
+    sessions_legend: "Gange",
+    use_template: "Standard forældregruppe: 5 aftener á 3,5 time, 14 dage imellem, 5. gang ca. 3 måneder efter",
+    own_sessions: "Egne gange",
+    field_first_evening: "Første aften (ÅÅÅÅ-MM-DD)",
+    field_start: "Starttid (TT:MM)",
+    field_sessions: "Gange, én pr. linje: ÅÅÅÅ-MM-DD TT:MM-TT:MM",
+    create: "Opret forløb",
+    created: "Forløbet er oprettet.",
+    session_line_bad: "Linje {n} i gangene kan ikke læses: skriv ÅÅÅÅ-MM-DD TT:MM-TT:MM.",
+    error_taken: "Kollegaen er optaget på det tidspunkt. Vælg en anden.",
+    error_closed: "Aftalen er allerede afsluttet eller aflyst.",
+    error_bad_range: "Et tidsrum er forkert: fra skal være før til, og datoer skrives ÅÅÅÅ-MM-DD.",
+    error_bad_request: "Noget i formularen er ikke gyldigt. Tjek felterne.",
+    error_not_found: "Den findes ikke længere. Opdater siden.",
+};
+
+const BOOKING_EN: BookingTexts = BookingTexts {
+    nav_agenda: "Bookings",
+    nav_hours: "My hours",
+    nav_courses: "Groups",
+    agenda_heading: "Bookings",
+    show_team: "Show the whole team's bookings",
+    refresh: "Refresh",
+    empty: "No bookings in the coming weeks.",
+    label_kind: "Talk",
+    label_role: "Who",
+    label_phone: "Call",
+    label_message: "Message",
+    label_place: "Meeting place",
+    label_counsellor: "Counsellor",
+    label_state: "State",
+    roles: ["Parent or relative", "Young person", "Professional"],
+    states: ["Booked", "Attended", "No-show", "Cancelled"],
+    attended: "Attended",
+    no_show: "No-show",
+    cancel: "Cancel",
+    reassign: "Reassign",
+    actions_for: "Actions for {what}",
+    cancel_note: "Message to the booker (shown with their code)",
+    confirm_cancel: "Cancel the booking",
+    reassign_to: "Give the booking to",
+    confirm_reassign: "Reassign the booking",
+    back: "Back",
+    done_attended: "The booking is marked attended.",
+    done_no_show: "The booking is marked no-show.",
+    done_cancelled: "The booking is cancelled.",
+    done_reassigned: "The booking is reassigned.",
+    hours_heading: "My hours",
+    hours_intro: "The times parents, young people and professionals can book you (Danish time).",
+    weekly_heading: "Weekly hours",
+    add_weekly: "Add weekly hours",
+    exceptions_heading: "Exceptions and absences",
+    add_exception: "Add an exception",
+    field_weekday: "Weekday, row {n}",
+    field_from: "From, row {n}",
+    field_to: "To, row {n}",
+    field_date: "Date, row {n}",
+    field_available: "Kind, row {n}",
+    extra_hours: "Extra hours",
+    absent: "Absent",
+    remove_row: "Remove row {n}",
+    weekdays: [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ],
+    save_hours: "Save hours",
+    hours_saved: "Your hours are saved.",
+    weekly_bad: "Weekly row {n}: write from and to as HH:MM, from before to.",
+    exception_bad: "Exception row {n}: write the date as YYYY-MM-DD, from before to.",
+    no_rows: "None yet.",
+    courses_heading: "Group courses",
+    no_courses: "No courses yet.",
+    columns: [
+        "Name",
+        "Audience",
+        "Place",
+        "Seats",
+        "Sessions",
+        "Evaluation",
+    ],
+    audiences: ["Parents", "Young people"],
+    seats: "{enrolled} of {capacity}, {waiting} waiting",
+    show_results: "See evaluation",
+    results_heading: "Evaluation: {name}",
+    answers: "{n} answers",
+    scales: ["It helped", "I felt understood", "I would recommend it"],
+    comments: "Comments",
+    no_answers: "Nobody has answered yet.",
+    create_heading: "Create a course",
+    field_name: "Name",
+    field_audience: "Audience",
+    field_place: "Place",
+    field_capacity: "Seats",
+    sessions_legend: "Sessions",
+    use_template: "Standard parent group: 5 evenings of 3.5 hours, 14 days apart, the 5th about 3 months later",
+    own_sessions: "Own sessions",
+    field_first_evening: "First evening (YYYY-MM-DD)",
+    field_start: "Start time (HH:MM)",
+    field_sessions: "Sessions, one a line: YYYY-MM-DD HH:MM-HH:MM",
+    create: "Create the course",
+    created: "The course is created.",
+    session_line_bad: "Line {n} of the sessions cannot be read: write YYYY-MM-DD HH:MM-HH:MM.",
+    error_taken: "The colleague is busy then. Choose another.",
+    error_closed: "The booking is already closed or cancelled.",
+    error_bad_range: "A time range is wrong: from must be before to, and dates are written YYYY-MM-DD.",
+    error_bad_request: "Something in the form is not valid. Check the fields.",
+    error_not_found: "It no longer exists. Refresh the page.",
+};

@@ -14,6 +14,8 @@
 //! | `GET /api/groups` | 200 `[Course]` |
 //! | `POST /api/groups` `NewCourse` or `{template:"parent_group", name, place, capacity, first_evening:"YYYY-MM-DD", start:"HH:MM"}` | 201 `{id}` (coordinators) |
 //! | `GET /api/groups/{id}/evaluations` | 200 `Results` (coordinators) |
+//! | `POST /api/groups` `{name, audience, place, capacity, local_sessions:[{day, from, to}]}` | 201 `{id}`: sessions in Copenhagen time (coordinators) |
+//! | `GET /api/booking/colleagues` | 200 `[{id, first_name}]`: active counsellors, for reassigning |
 
 use super::groups::{self, Audience, CourseError, NewCourse};
 use super::store::{self, PublishError, PublishedHours};
@@ -38,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/booking/{id}/cancel", post(cancel))
         .route("/api/booking/{id}/reassign", post(reassign))
         .route("/api/booking/availability", get(availability).put(publish))
+        .route("/api/booking/colleagues", get(colleagues))
         .route("/api/groups", get(courses).post(create_course))
         .route("/api/groups/{id}/evaluations", get(evaluations))
 }
@@ -229,6 +232,64 @@ fn default_capacity() -> u16 {
     10
 }
 
+/// A course whose sessions are given as Copenhagen wall-clock times (the
+/// console has no time-zone database).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LocalCourse {
+    name: String,
+    audience: Audience,
+    place: String,
+    capacity: u16,
+    local_sessions: Vec<LocalSession>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LocalSession {
+    day: String,
+    from: String,
+    to: String,
+}
+
+impl LocalSession {
+    fn instants(&self) -> Option<groups::Session> {
+        let day: chrono::NaiveDate = self.day.parse().ok()?;
+        let (from, to) = (
+            store::parse_clock(&self.from)?,
+            store::parse_clock(&self.to)?,
+        );
+        Some(groups::Session {
+            starts_at: crate::hours::local_to_ms(day, from, crate::hours::Edge::Start)?,
+            ends_at: crate::hours::local_to_ms(day, to, crate::hours::Edge::End)?,
+        })
+    }
+}
+
+/// `GET /api/booking/colleagues`: who a booking can be handed to.
+async fn colleagues(State(state): State<AppState>, _me: CurrentCounsellor) -> Response {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT id, first_name FROM counsellors WHERE active = 1 ORDER BY first_name, id",
+    )
+    .fetch_all(state.booking.db.pool())
+    .await;
+    let list: Result<Vec<serde_json::Value>, sqlx::Error> = rows.and_then(|rows| {
+        rows.iter()
+            .map(|row| {
+                Ok(serde_json::json!({
+                    "id": row.try_get::<i64, _>("id")?,
+                    "first_name": row.try_get::<String, _>("first_name")?,
+                }))
+            })
+            .collect()
+    });
+    match list {
+        Ok(list) => Json(list).into_response(),
+        Err(error) => error_response(error.into()),
+    }
+}
+
 async fn create_course(
     State(state): State<AppState>,
     me: CurrentCounsellor,
@@ -257,6 +318,26 @@ async fn create_course(
             audience: Audience::Parents,
             place: template.place,
             capacity: template.capacity,
+            sessions,
+        }
+    } else if let Ok(local) = parse_body::<LocalCourse>(&body) {
+        let Some(sessions) = local
+            .local_sessions
+            .iter()
+            .map(LocalSession::instants)
+            .collect::<Option<Vec<_>>>()
+        else {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "the course's sessions is not valid",
+            );
+        };
+        NewCourse {
+            name: local.name,
+            audience: local.audience,
+            place: local.place,
+            capacity: local.capacity,
             sessions,
         }
     } else {

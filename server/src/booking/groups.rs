@@ -85,6 +85,8 @@ pub struct Course {
     pub waiting: i64,
     /// Sessions, in order.
     pub sessions: Vec<Session>,
+    /// The sessions as Copenhagen wall-clock text, for the console.
+    pub local_sessions: Vec<super::store::LocalSpan>,
 }
 
 /// The standard parent group from its first evening: five evenings of
@@ -199,6 +201,10 @@ pub async fn courses(
             capacity: row.try_get("capacity")?,
             enrolled: row.try_get("enrolled")?,
             waiting: row.try_get("waiting")?,
+            local_sessions: sessions
+                .iter()
+                .map(|s| super::store::LocalSpan::of(s.starts_at, s.ends_at))
+                .collect(),
             sessions,
         });
     }

@@ -76,6 +76,48 @@ pub struct AgendaEntry {
     pub phone: Option<String>,
     /// Whether the asking counsellor holds this booking.
     pub mine: bool,
+    /// Start and end as Copenhagen wall-clock time, for the console.
+    #[serde(flatten)]
+    pub local: LocalSpan,
+    /// The conversation type's name in Danish (the key when unknown).
+    pub kind_da: String,
+    /// The conversation type's name in English (the key when unknown).
+    pub kind_en: String,
+    /// The meeting place's name in Danish, when there is one.
+    pub place_da: Option<String>,
+    /// The meeting place's name in English, when there is one.
+    pub place_en: Option<String>,
+}
+
+/// A time span as Copenhagen wall-clock text: the console shows it as is,
+/// without a time-zone database in the browser.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LocalSpan {
+    /// `"YYYY-MM-DD"`, the start's date.
+    pub day: String,
+    /// `"HH:MM"`, the start.
+    pub from: String,
+    /// `"HH:MM"`, the end.
+    pub to: String,
+}
+
+impl LocalSpan {
+    /// The span from `start` to `end` (Unix ms); empty texts for an instant
+    /// outside the calendar.
+    pub fn of(start: i64, end: i64) -> LocalSpan {
+        let clock = |ms| {
+            crate::hours::local_parts(ms)
+                .map(|t| format!("{:02}:{:02}", t.hour, t.minute))
+                .unwrap_or_default()
+        };
+        LocalSpan {
+            day: crate::hours::local_parts(start)
+                .map(|t| format!("{:04}-{:02}-{:02}", t.year, t.month, t.day))
+                .unwrap_or_default(),
+            from: clock(start),
+            to: clock(end),
+        }
+    }
 }
 
 const VIEW_COLUMNS: &str = "b.id, b.kind, b.role, b.counsellor_id, c.first_name, b.starts_at, \
@@ -618,7 +660,15 @@ pub async fn agenda(
         .map(|row| {
             let (booking, message, phone) = view_of(service, row)?;
             let mine = booking.counsellor_id == me;
+            let config = &service.config;
+            let kind = config.kind(&booking.kind);
+            let place = booking.place.as_deref().and_then(|p| config.place(p));
             Ok(AgendaEntry {
+                local: LocalSpan::of(booking.starts_at, booking.ends_at),
+                kind_da: kind.map_or_else(|| booking.kind.clone(), |k| k.name_da.clone()),
+                kind_en: kind.map_or_else(|| booking.kind.clone(), |k| k.name_en.clone()),
+                place_da: place.map(|p| p.name_da.clone()),
+                place_en: place.map(|p| p.name_en.clone()),
                 booking,
                 message,
                 phone: phone.filter(|_| mine),

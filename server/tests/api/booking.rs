@@ -21,6 +21,7 @@ on_both_databases!(
     a_full_course_puts_the_next_on_the_waiting_list_who_moves_up_on_a_cancellation,
     concurrent_sign_ups_never_overfill_a_course,
     participants_evaluate_a_course_anonymously_once_it_is_over,
+    the_console_gets_copenhagen_times_names_and_colleagues_and_courses_in_local_time,
 );
 
 /// Publishes round-the-clock hours for the logged-in counsellor.
@@ -601,4 +602,103 @@ async fn participants_evaluate_a_course_anonymously_once_it_is_over(app: TestApp
         .expect("row")
         .get("comment");
     assert!(!sealed.expect("a comment").windows(4).any(|w| w == b"Godt"));
+}
+
+/// What the console needs without a time-zone database: Copenhagen
+/// wall-clock texts and names on agenda entries, the colleagues to hand a
+/// booking to, and courses created from local session times.
+async fn the_console_gets_copenhagen_times_names_and_colleagues_and_courses_in_local_time(
+    app: TestApp,
+) {
+    let bo = log_in_counsellor(&app, "bo", "Bo").await;
+    available_all_week(&app, &bo).await;
+    let start = first_free(&app, "walk").await;
+    store::book(
+        &app.booking,
+        &request("walk", start),
+        server::db::now_millis(),
+    )
+    .await
+    .expect("booked");
+    let mine = agenda(&app, &bo, false).await;
+    let local = server::hours::local_parts(start).expect("a date");
+    assert_eq!(
+        mine[0]["day"],
+        format!("{:04}-{:02}-{:02}", local.year, local.month, local.day)
+    );
+    assert_eq!(
+        mine[0]["from"],
+        format!("{:02}:{:02}", local.hour, local.minute)
+    );
+    assert!(mine[0]["to"].as_str().is_some_and(|t| t.len() == 5));
+    assert!(mine[0]["kind_da"].as_str().is_some_and(|k| !k.is_empty()));
+    assert!(
+        mine[0]["place_en"].as_str().is_some(),
+        "the park has a name"
+    );
+
+    let mia = crate::settings::log_in_as(
+        &app,
+        "mia",
+        "Mia",
+        server::auth::counsellors::Role::Coordinator,
+    )
+    .await;
+    let colleagues: Vec<serde_json::Value> = app
+        .client
+        .get(format!("{}/api/booking/colleagues", app.address))
+        .header("cookie", &bo)
+        .send()
+        .await
+        .expect("answered")
+        .json()
+        .await
+        .expect("json");
+    let names: Vec<_> = colleagues.iter().map(|c| c["first_name"].clone()).collect();
+    assert_eq!(names, [serde_json::json!("Bo"), serde_json::json!("Mia")]);
+
+    let create = |body: serde_json::Value| {
+        app.client
+            .post(format!("{}/api/groups", app.address))
+            .header("origin", &app.address)
+            .header("cookie", &mia)
+            .json(&body)
+            .send()
+    };
+    let created = create(serde_json::json!({
+        "name": "Ungegruppe", "audience": "young_people", "place": "Ungecentret",
+        "capacity": 8,
+        "local_sessions": [{ "day": "2030-03-31", "from": "16:00", "to": "18:00" }],
+    }))
+    .await
+    .expect("answered");
+    assert_eq!(created.status(), 201);
+    let bad = create(serde_json::json!({
+        "name": "Ungegruppe", "audience": "young_people", "place": "Ungecentret",
+        "capacity": 8,
+        "local_sessions": [{ "day": "2030-02-31", "from": "16:00", "to": "18:00" }],
+    }))
+    .await
+    .expect("answered");
+    assert_eq!(bad.status(), 400);
+    let courses: Vec<serde_json::Value> = app
+        .client
+        .get(format!("{}/api/groups", app.address))
+        .header("cookie", &mia)
+        .send()
+        .await
+        .expect("answered")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(courses.len(), 1);
+    assert_eq!(
+        courses[0]["local_sessions"][0],
+        serde_json::json!({ "day": "2030-03-31", "from": "16:00", "to": "18:00" })
+    );
+    // The day summer time starts: 16:00 in Copenhagen is 14:00 UTC.
+    assert_eq!(
+        courses[0]["sessions"][0]["starts_at"],
+        1_901_196_000_000_i64
+    );
 }
