@@ -110,7 +110,9 @@ test('a transfer hands the chat to a colleague and the young person notices noth
   await expectNoSeriousA11yViolations(mia);
   await form.getByRole('button', { name: 'Giv videre' }).click();
 
-  // Bo has the whole conversation and the note; Mia's tab is gone.
+  // Bo has the whole conversation and the note; Mia's tab is gone. (Bo
+  // may have other chats from earlier tests open: he picks this one.)
+  await bo.locator('.tabs .tab').filter({ hasText: name }).click();
   const chat = bo.getByRole('article', { name });
   await expect(chat.getByRole('listitem').filter({ hasText: 'Hej, er der nogen?' })).toBeVisible();
   await expect(chat.getByRole('listitem').filter({ hasText: 'Hej, jeg hedder Mia' })).toBeVisible();
