@@ -21,8 +21,9 @@ async function logIn(page: Page, who: { login: string; password: string }, first
   await expect(page.getByText(`Logget ind som ${firstName}`)).toBeVisible();
 }
 
-// Known failure (issue #6, open): the agenda entry does not show the
-// walk-and-talk's meeting place ("Foran biblioteket").
+// Known failure (issue #6, open): after Bo saves his hours on "Mine tider",
+// /booking/times offers a first time that booking then refuses as taken
+// (booking.spec, with hours published through the API, books fine).
 test.fixme('Bo publishes his hours, a parent books, Bo sees the alias and marks it attended', async ({ page: console, browser, baseURL }) => {
   await logIn(console, BO, 'Bo');
   const pages = console.getByRole('navigation', { name: 'Sider' });
