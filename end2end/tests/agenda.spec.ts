@@ -21,7 +21,7 @@ async function logIn(page: Page, who: { login: string; password: string }, first
   await expect(page.getByText(`Logget ind som ${firstName}`)).toBeVisible();
 }
 
-// Known failure (issue #6, open): after Bo saves his hours on "Mine tider",
+// Known flaky failure (issue #6, open): passes alone, but in one run after Bo saved his hours on "Mine tider",
 // /booking/times offers a first time that booking then refuses as taken
 // (booking.spec, with hours published through the API, books fine).
 test.fixme('Bo publishes his hours, a parent books, Bo sees the alias and marks it attended', async ({ page: console, browser, baseURL }) => {
