@@ -279,7 +279,7 @@ fn ConvertForm(start: String, opened: RwSignal<Option<i64>>) -> impl IntoView {
             .collect_view()
     };
     view! {
-        <form class="stack-form convert-form" on:submit=submit aria-labelledby="convert-heading">
+        <form class="stack-form convert-form" novalidate on:submit=submit aria-labelledby="convert-heading">
             <h3 id="convert-heading">{move || t().convert_heading}</h3>
             <p>{move || t().convert_intro}</p>
             <label for="case-conversation">{move || t().conversation}</label>
