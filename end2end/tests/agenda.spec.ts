@@ -1,25 +1,17 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
+import { BO, logIn } from './people';
 
 // Bo publishes his hours on "Mine tider", a parent on a phone books a talk
 // on /booking, and Bo finds it under "Aftaler" with the alias and marks it
 // attended, all in the console. The test command creates Mia (coordinator)
 // and Bo.
-const BO = { login: process.env.E2E_COUNSELLOR2 ?? 'e2e-bo', password: process.env.E2E_PASSWORD ?? 'e2e-password-123' };
 
 test.describe.configure({ mode: 'serial' });
 test.use({ locale: 'da-DK' });
 test.skip(({ isMobile }) => isMobile, 'the counsellors are at desktops');
 
 const alias = (prefix: string) => `${prefix}${Date.now() % 1_000_000}`;
-
-async function logIn(page: Page, who: { login: string; password: string }, firstName: string) {
-  await page.goto('/console');
-  await page.getByRole('textbox', { name: 'Brugernavn' }).fill(who.login);
-  await page.getByLabel('Adgangskode').fill(who.password);
-  await page.getByRole('button', { name: 'Log ind' }).click();
-  await expect(page.getByText(`Logget ind som ${firstName}`)).toBeVisible();
-}
 
 // Known flaky failure (issue #6, open): passes alone, but in one run after Bo saved his hours on "Mine tider",
 // /booking/times offers a first time that booking then refuses as taken

@@ -1,42 +1,13 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
+import { MIA, BO, youngPersonWrites, logIn } from './people';
 
 // Bo talks with a 15-year-old who wants treatment; Mia is the coordinator.
 // The test command creates both accounts.
-const MIA = { login: process.env.E2E_COUNSELLOR ?? 'e2e', password: process.env.E2E_PASSWORD ?? 'e2e-password-123' };
-const BO = { login: process.env.E2E_COUNSELLOR2 ?? 'e2e-bo', password: process.env.E2E_PASSWORD ?? 'e2e-password-123' };
 
 test.describe.configure({ mode: 'serial' });
 test.use({ locale: 'da-DK' });
 test.skip(({ isMobile }) => isMobile, 'the counsellors are at desktops');
-
-async function youngPersonWrites(browser: Browser, baseURL: string, name: string, text: string): Promise<Page> {
-  const phone = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'da-DK' });
-  const page = await phone.newPage();
-  await page.goto('/chat');
-  await expect(async () => {
-    await page.getByRole('button', { name: 'Jeg er ung' }).click({ timeout: 1_000 });
-    await page.getByRole('button', { name: '15–17' }).click({ timeout: 1_000 });
-    await page.getByRole('button', { name: 'Hash' }).click({ timeout: 1_000 });
-    await page.getByRole('textbox', { name: /Hvad må vi kalde dig/ }).fill(name, { timeout: 1_000 });
-    await page.getByRole('button', { name: 'Start chatten' }).click({ timeout: 1_000 });
-    await expect(page.getByRole('status')).toContainText('i køen', { timeout: 2_000 });
-  }).toPass({ timeout: 30_000 });
-  const composer = page.getByRole('textbox', { name: 'Din besked' });
-  await composer.fill(text);
-  await composer.press('Enter');
-  await expect(page.getByRole('listitem').filter({ hasText: text })).toContainText('Sendt');
-  return page;
-}
-
-async function logIn(page: Page, who: { login: string; password: string }, firstName: string) {
-  await page.goto('/console');
-  await page.getByRole('textbox', { name: 'Brugernavn' }).fill(who.login);
-  await page.getByLabel('Adgangskode').fill(who.password);
-  await page.getByRole('button', { name: 'Log ind' }).click();
-  await expect(page.getByText('Forbundet')).toBeVisible();
-  await expect(page.getByText(`Logget ind som ${firstName}`)).toBeVisible();
-}
 
 test('an under-18 course becomes an active treatment case only with the parents and the case worker, and the coordinator sees it in the audit log', async ({ page: bo, browser, baseURL }) => {
   await logIn(bo, BO, 'Bo');
