@@ -388,6 +388,35 @@ pub async fn book(
     Err(Refusal::Taken.into())
 }
 
+/// Takes the grid cells a talk of `length` from `start` covers for
+/// `counsellor` in `tx`; `false` when one is already taken (the primary key
+/// of `booking_cells` is what forbids double booking).
+async fn take_cells(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    service: &BookingService,
+    counsellor: i64,
+    start: i64,
+    length: i64,
+    booking: i64,
+) -> Result<bool, BookingError> {
+    for cell in slots::cells(start, length, service.config.cell_ms()) {
+        let inserted = sqlx::query(
+            "INSERT INTO booking_cells (counsellor_id, cell_start, booking_id) VALUES ($1, $2, $3)",
+        )
+        .bind(counsellor)
+        .bind(cell)
+        .bind(booking)
+        .execute(&mut **tx)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Ok(false),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(true)
+}
+
 async fn insert(
     service: &BookingService,
     request: &NewBooking,
@@ -416,23 +445,9 @@ async fn insert(
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
-    for cell in slots::cells(request.start_ms, length, service.config.cell_ms()) {
-        let inserted = sqlx::query(
-            "INSERT INTO booking_cells (counsellor_id, cell_start, booking_id) VALUES ($1, $2, $3)",
-        )
-        .bind(counsellor)
-        .bind(cell)
-        .bind(id)
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => {
-                tx.rollback().await?;
-                return Err(Refusal::Taken.into());
-            }
-            Err(e) => return Err(e.into()),
-        }
+    if !take_cells(&mut tx, service, counsellor, request.start_ms, length, id).await? {
+        tx.rollback().await?;
+        return Err(Refusal::Taken.into());
     }
     let (key, wrapped) = service.vault.new_data_key(&owner(id))?;
     let seal = |kind: &str, text: &str| key.seal_text(&crypto::context(kind, &[id]), text);
@@ -614,23 +629,9 @@ async fn relocate(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    for cell in slots::cells(start, length, service.config.cell_ms()) {
-        let inserted = sqlx::query(
-            "INSERT INTO booking_cells (counsellor_id, cell_start, booking_id) VALUES ($1, $2, $3)",
-        )
-        .bind(counsellor)
-        .bind(cell)
-        .bind(id)
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => {
-                tx.rollback().await?;
-                return Err(Refusal::Taken.into());
-            }
-            Err(e) => return Err(e.into()),
-        }
+    if !take_cells(&mut tx, service, counsellor, start, length, id).await? {
+        tx.rollback().await?;
+        return Err(Refusal::Taken.into());
     }
     tx.commit().await?;
     Ok(())
