@@ -13,10 +13,7 @@ test.skip(({ isMobile }) => isMobile, 'the counsellors are at desktops');
 
 const alias = (prefix: string) => `${prefix}${Date.now() % 1_000_000}`;
 
-// Known flaky failure (issue #6, open): passes alone, but in one run after Bo saved his hours on "Mine tider",
-// /booking/times offers a first time that booking then refuses as taken
-// (booking.spec, with hours published through the API, books fine).
-test.fixme('Bo publishes his hours, a parent books, Bo sees the alias and marks it attended', async ({ page: console, browser, baseURL }) => {
+test('Bo publishes his hours, a parent books, Bo marks it attended and gives a professional the video link', async ({ page: console, browser, baseURL }) => {
   await logIn(console, BO, 'Bo');
   const pages = console.getByRole('navigation', { name: 'Sider' });
 
@@ -47,13 +44,15 @@ test.fixme('Bo publishes his hours, a parent books, Bo sees the alias and marks 
   await expect(console.getByText('Dine tider er gemt.')).toBeVisible();
   await expectNoSeriousA11yViolations(console);
 
-  // A parent on a phone books the first free walk-and-talk.
+  // A parent on a phone books the last free walk-and-talk offered. Not the
+  // first: booking.spec runs in the other worker at the same time and takes
+  // the first, and the loser of that race is rightly told it was taken.
   const phone = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'da-DK' });
   const parent = await phone.newPage();
   const name = alias('Mor');
   await parent.goto('/booking');
   await parent.getByRole('link', { name: /Gå-tur og snak/ }).click();
-  await parent.locator('#first-time').check();
+  await parent.locator('input[name="start"]').last().check();
   await parent.getByRole('textbox', { name: 'Kaldenavn' }).fill(name);
   await parent.getByRole('combobox', { name: 'Hvor mødes vi?' }).selectOption('library');
   await parent.getByRole('button', { name: 'Book tiden' }).click();
@@ -75,4 +74,44 @@ test.fixme('Bo publishes his hours, a parent books, Bo sees the alias and marks 
   await expect(booking.locator('.booking-state')).toHaveText('Mødt');
   await expect(booking.getByRole('button', { name: 'Mødt' })).toHaveCount(0);
   await expectNoSeriousA11yViolations(console);
+
+  // A professional books a video call; Bo gives the link in the agenda and
+  // the professional reads it with the manage code, on a fresh phone.
+  const office = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'da-DK' });
+  const professional = await office.newPage();
+  const caller = alias('SSP');
+  await professional.goto('/booking');
+  await professional.getByRole('link', { name: /Videosamtale/ }).click();
+  await professional.getByRole('radio', { name: 'Fagperson' }).check();
+  await professional.locator('input[name="start"]').last().check();
+  await professional.getByRole('textbox', { name: 'Kaldenavn' }).fill(caller);
+  await professional.getByRole('button', { name: 'Book tiden' }).click();
+  await expect(professional.getByRole('heading', { name: 'Din tid er booket' })).toBeVisible();
+  await expect(professional.getByText('Din rådgiver lægger linket her')).toBeVisible();
+  const code = (await professional.locator('.code').textContent())!.trim();
+  await office.close();
+
+  await console.getByRole('checkbox', { name: 'Vis hele teamets aftaler' }).uncheck();
+  const call = console.getByRole('listitem').filter({ hasText: caller });
+  await expect(call).toContainText('Ikke givet endnu');
+  await call.getByRole('button', { name: 'Giv videolink' }).click();
+  const field = console.getByRole('textbox', { name: /Link til videosamtalen/ });
+  await expect(field).toBeFocused();
+  await field.fill('https://video.example.dk/rum 7');
+  await console.getByRole('button', { name: 'Gem link' }).click();
+  await expect(console.getByRole('alert')).toContainText('Skriv en https://-adresse');
+  await field.fill('https://video.example.dk/rum/7');
+  await console.getByRole('button', { name: 'Gem link' }).click();
+  await expect(console.getByText('Videolinket er gemt.')).toBeVisible();
+  await expect(call.getByRole('link', { name: 'https://video.example.dk/rum/7' })).toBeVisible();
+  await expectNoSeriousA11yViolations(console);
+
+  const later = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'da-DK' });
+  const again = await later.newPage();
+  await again.goto('/booking/manage');
+  await again.getByRole('textbox', { name: /Din kode/ }).fill(code);
+  await again.getByRole('button', { name: 'Find' }).click();
+  await expect(again.getByRole('link', { name: 'https://video.example.dk/rum/7' })).toBeVisible();
+  await expectNoSeriousA11yViolations(again);
+  await later.close();
 });

@@ -1,11 +1,10 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
+import { BO, MIA } from './people';
 
-// A parent on a phone books a walk-and-talk, keeps the .ics and cancels with
-// the manage code; the counsellor's agenda (the console's JSON) follows. The
+// A parent on a phone books a walk-and-talk, keeps the .ics, moves it and
+// cancels it with the manage code; the counsellor's agenda (the console's JSON) follows. The
 // test command creates Mia (coordinator) and Bo.
-const MIA = { login: process.env.E2E_COUNSELLOR ?? 'e2e', password: process.env.E2E_PASSWORD ?? 'e2e-password-123' };
-const BO = { login: process.env.E2E_COUNSELLOR2 ?? 'e2e-bo', password: process.env.E2E_PASSWORD ?? 'e2e-password-123' };
 
 test.describe.configure({ mode: 'serial' });
 test.use({ locale: 'da-DK', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -20,7 +19,7 @@ async function counsellor(playwright: { request: { newContext: (o: object) => Pr
   return api;
 }
 
-test('a parent books a walk-and-talk, keeps the .ics and cancels with the code', async ({ page, playwright, baseURL }) => {
+test('a parent books a walk-and-talk, keeps the .ics, moves it and cancels with the code', async ({ page, playwright, baseURL }) => {
   const bo = await counsellor(playwright, baseURL!, BO);
   const weekly = [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, from: '08:00', to: '20:00' }));
   expect((await bo.put('/api/booking/availability', { data: { weekly, exceptions: [] } })).ok()).toBeTruthy();
@@ -53,6 +52,17 @@ test('a parent books a walk-and-talk, keeps the .ics and cancels with the code',
   await page.getByRole('textbox', { name: /Din kode/ }).fill(code);
   await page.getByRole('button', { name: 'Find' }).click();
   await expect(page.getByText(name)).toBeVisible();
+  const bookedAt = agenda.find((b: { alias: string }) => b.alias === name)?.starts_at;
+
+  // Moving: another of the offered times; the agenda follows.
+  await page.locator('form[action="/booking/move"] input[name="start"]').nth(1).check();
+  await page.getByRole('button', { name: 'Flyt til en anden tid' }).click();
+  await expect(page.getByRole('status')).toContainText('Tiden er flyttet.');
+  await expectNoSeriousA11yViolations(page);
+  agenda = await (await bo.get('/api/booking/agenda')).json();
+  const moved = agenda.find((b: { alias: string; state: string }) => b.alias === name && b.state === 'booked');
+  expect(moved?.starts_at).not.toBe(bookedAt);
+
   await page.getByRole('button', { name: 'Aflys tiden' }).click();
   await expect(page.getByRole('status')).toContainText('Tiden er aflyst.');
 

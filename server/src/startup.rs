@@ -129,6 +129,10 @@ impl Application {
             vault: vault.clone(),
             code_key: Arc::new(code_key.clone()),
             guesses: Arc::default(),
+            new_bookings: Arc::new(crate::chat::limit::PerAddress::new(
+                crate::booking::NEW_BOOKING_WINDOW,
+                settings.booking.bookings_per_address.max(1),
+            )),
             config: Arc::new(settings.booking.clone()),
             rng: rng.clone(),
         };

@@ -42,6 +42,7 @@ async fn act(id: i64, action: &str, body: serde_json::Value) -> Result<(), ApiEr
 enum Open {
     Cancel(i64),
     Reassign(i64),
+    VideoLink(i64),
 }
 
 /// The agenda page.
@@ -59,6 +60,7 @@ pub fn AgendaPage() -> impl IntoView {
     let others = RwSignal::new(Vec::<Colleague>::new());
     let note = RwSignal::new(String::new());
     let target = RwSignal::new(String::new());
+    let link = RwSignal::new(String::new());
     let refresh = move || {
         let team = team.get_untracked();
         spawn_local(async move {
@@ -123,6 +125,17 @@ pub fn AgendaPage() -> impl IntoView {
         let heading_id = format!("booking-{id}");
         let labelled_by = heading_id.clone();
         let counsellor_id = entry.counsellor_id;
+        let gives_link = booked && entry.mine && entry.video;
+        let current_link = entry.video_link.clone();
+        let submit_link = move |ev: SubmitEvent| {
+            ev.prevent_default();
+            run(
+                id,
+                "video",
+                serde_json::json!({ "link": link.get_untracked() }),
+                |l| l.booking().done_video_link,
+            );
+        };
         let submit_cancel = move |ev: SubmitEvent| {
             ev.prevent_default();
             run(
@@ -161,6 +174,16 @@ pub fn AgendaPage() -> impl IntoView {
                         let href = format!("tel:{}", p.replace(' ', ""));
                         view! { <dt>{move || t().label_phone}</dt><dd><a href=href>{p}</a></dd> }
                     })}
+                    {entry.video.then(|| {
+                        let shown = entry.video_link.clone();
+                        view! {
+                            <dt>{move || t().label_video_link}</dt>
+                            <dd class="booking-video">{match shown {
+                                Some(l) => view! { <a href=l.clone() rel="noreferrer noopener" target="_blank">{l}</a> }.into_any(),
+                                None => view! { <span>{move || t().video_link_missing}</span> }.into_any(),
+                            }}</dd>
+                        }
+                    })}
                     {entry.message.clone().filter(|m| !m.is_empty()).map(|m| view! {
                         <dt>{move || t().label_message}</dt><dd class="booking-message">{m}</dd>
                     })}
@@ -181,6 +204,20 @@ pub fn AgendaPage() -> impl IntoView {
                                 on:click=move |_| run(id, "no-show", serde_json::json!({}), |l| l.booking().done_no_show)>
                                 {move || t().no_show}
                             </button>
+                            {gives_link.then(|| {
+                                let current = current_link.clone();
+                                view! {
+                                    <button type="button" class="quiet small"
+                                        aria-expanded=move || (open.get() == Some(Open::VideoLink(id))).to_string()
+                                        on:click=move |_| {
+                                            link.set(current.clone().unwrap_or_default());
+                                            open.set(Some(Open::VideoLink(id)));
+                                            focus_later("agenda-video-link");
+                                        }>
+                                        {move || t().give_video_link}
+                                    </button>
+                                }
+                            })}
                             <button type="button" class="quiet small"
                                 aria-expanded=move || (open.get() == Some(Open::Reassign(id))).to_string()
                                 on:click=move |_| {
@@ -228,6 +265,22 @@ pub fn AgendaPage() -> impl IntoView {
                                     .collect_view()}
                             </select>
                             <button type="submit" class="button">{move || t().confirm_reassign}</button>
+                            <button type="button" class="quiet" on:click=move |_| {
+                                open.set(None);
+                                focus_later("agenda-heading");
+                            }>{move || t().back}</button>
+                        </form>
+                    }.into_any(),
+                    Some(Open::VideoLink(which)) if which == id => view! {
+                        <form class="booking-form" novalidate on:submit=submit_link>
+                            <label for="agenda-video-link">{move || t().video_link_field}</label>
+                            <input id="agenda-video-link" type="url" required maxlength="300"
+                                placeholder="https://" autocomplete="off" spellcheck="false"
+                                aria-describedby="agenda-video-link-hint"
+                                prop:value=move || link.get()
+                                on:input=move |ev| link.set(event_target_value(&ev)) />
+                            <p id="agenda-video-link-hint" class="hint">{move || t().video_link_hint}</p>
+                            <button type="submit" class="button">{move || t().save_video_link}</button>
                             <button type="button" class="quiet" on:click=move |_| {
                                 open.set(None);
                                 focus_later("agenda-heading");

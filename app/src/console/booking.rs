@@ -54,6 +54,12 @@ pub struct AgendaEntry {
     pub cancel_note: Option<String>,
     /// Held by the asking counsellor.
     pub mine: bool,
+    /// A video call (its holder gives the link).
+    #[serde(default)]
+    pub video: bool,
+    /// The video-call link, once given.
+    #[serde(default)]
+    pub video_link: Option<String>,
 }
 
 /// One day of the agenda: its date and its bookings in order.
@@ -287,6 +293,8 @@ mod tests {
             phone: None,
             cancel_note: None,
             mine,
+            video: false,
+            video_link: None,
         }
     }
 

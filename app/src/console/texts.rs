@@ -2296,6 +2296,24 @@ pub struct BookingTexts {
     pub done_cancelled: &'static str,
     /// Announced after reassigning.
     pub done_reassigned: &'static str,
+    /// Label of a video call's link in the agenda.
+    pub label_video_link: &'static str,
+    /// A video call without a link yet.
+    pub video_link_missing: &'static str,
+    /// Opens the link form.
+    pub give_video_link: &'static str,
+    /// The link field's label.
+    pub video_link_field: &'static str,
+    /// Under the link field: who sees it.
+    pub video_link_hint: &'static str,
+    /// Saves the link.
+    pub save_video_link: &'static str,
+    /// Announced after saving the link.
+    pub done_video_link: &'static str,
+    /// The link is not a plain https address.
+    pub error_bad_link: &'static str,
+    /// Only the holder gives the link.
+    pub error_not_yours: &'static str,
     /// Heading of own hours.
     pub hours_heading: &'static str,
     /// What the hours page is for.
@@ -2407,6 +2425,8 @@ impl BookingTexts {
             "bad_range" => self.error_bad_range,
             "bad_request" | "bad_body" | "invalid_body" => self.error_bad_request,
             "not_found" => self.error_not_found,
+            "bad_link" => self.error_bad_link,
+            "not_yours" => self.error_not_yours,
             other => lang.team().error(other),
         }
     }
@@ -2474,6 +2494,15 @@ const BOOKING_DA: BookingTexts = BookingTexts {
     done_no_show: "Aftalen er markeret som udeblevet.",
     done_cancelled: "Aftalen er aflyst.",
     done_reassigned: "Aftalen er givet videre.",
+    label_video_link: "Videolink",
+    video_link_missing: "Ikke givet endnu",
+    give_video_link: "Giv videolink",
+    video_link_field: "Link til videosamtalen (https://…)",
+    video_link_hint: "Den, der har booket, ser linket, når de slår deres kode op. Linket slettes, når samtalen er forbi.",
+    save_video_link: "Gem link",
+    done_video_link: "Videolinket er gemt. Den, der har booket, ser det med sin kode.",
+    error_bad_link: "Skriv en https://-adresse uden mellemrum, højst 300 tegn.",
+    error_not_yours: "Kun den, der har aftalen, kan give linket.",
     hours_heading: "Mine tider",
     hours_intro: "De tider, forældre, unge og fagpersoner kan booke dig i (dansk tid).",
     weekly_heading: "Faste ugentlige tider",
@@ -2570,6 +2599,15 @@ const BOOKING_EN: BookingTexts = BookingTexts {
     done_no_show: "The booking is marked no-show.",
     done_cancelled: "The booking is cancelled.",
     done_reassigned: "The booking is reassigned.",
+    label_video_link: "Video link",
+    video_link_missing: "Not given yet",
+    give_video_link: "Give video link",
+    video_link_field: "Link to the video call (https://…)",
+    video_link_hint: "The booker sees the link when they look up their code. It is deleted when the talk is over.",
+    save_video_link: "Save link",
+    done_video_link: "The video link is saved. The booker sees it with their code.",
+    error_bad_link: "Give an https:// address without spaces, at most 300 characters.",
+    error_not_yours: "Only the counsellor who holds the booking can give the link.",
     hours_heading: "My hours",
     hours_intro: "The times parents, young people and professionals can book you (Danish time).",
     weekly_heading: "Weekly hours",

@@ -61,6 +61,12 @@ pub struct BookingTexts {
     pub with: &'static str,
     /// State texts: booked, cancelled, attended, no-show.
     pub states: [&'static str; 4],
+    /// Label of the state.
+    pub status: &'static str,
+    /// Label of the video-call link.
+    pub video_link: &'static str,
+    /// A video call whose link is not given yet.
+    pub video_pending: &'static str,
     /// The counsellor cancelled: their message follows.
     pub cancelled_by_us: &'static str,
     /// Cancel button.
@@ -150,6 +156,9 @@ static DA: BookingTexts = BookingTexts {
     your_talk: "Din samtale",
     with: "med",
     states: ["Booket", "Aflyst", "Holdt", "Ikke mødt"],
+    status: "Status",
+    video_link: "Link til videosamtalen",
+    video_pending: "Din rådgiver lægger linket her inden samtalen. Kig igen med din kode dagen før.",
     cancelled_by_us: "Vi har desværre måttet aflyse. Besked fra din rådgiver:",
     cancel: "Aflys tiden",
     move_to: "Flyt til en anden tid",
@@ -224,6 +233,9 @@ static EN: BookingTexts = BookingTexts {
     your_talk: "Your talk",
     with: "with",
     states: ["Booked", "Cancelled", "Held", "Missed"],
+    status: "Status",
+    video_link: "Link to the video call",
+    video_pending: "Your counsellor puts the link here before the talk. Look again with your code the day before.",
     cancelled_by_us: "We're sorry, we had to cancel. A message from your counsellor:",
     cancel: "Cancel this time",
     move_to: "Move to another time",

@@ -9,6 +9,7 @@
 //! | `POST /api/booking/{id}/attended` · `/no-show` | 200 `{}`; 409 `closed` unless booked |
 //! | `POST /api/booking/{id}/cancel` `{note}` | 200 `{}`; the booker sees the note with their code |
 //! | `POST /api/booking/{id}/reassign` `{counsellor_id}` | 200 `{}`; 409 `taken` when the colleague is busy then |
+//! | `POST /api/booking/{id}/video` `{link}` | 200 `{}`; 400 `bad_link` (not `https://…`), `not_video`; 403 `not_yours`; 409 `closed` |
 //! | `GET /api/booking/availability` | 200 own `PublishedHours` |
 //! | `PUT /api/booking/availability` `PublishedHours` | 200 `{}`; 400 `bad_range` |
 //! | `GET /api/groups` | 200 `[Course]` |
@@ -18,7 +19,7 @@
 //! | `GET /api/booking/colleagues` | 200 `[{id, first_name}]`: active counsellors, for reassigning |
 
 use super::groups::{self, Audience, CourseError, NewCourse};
-use super::store::{self, PublishError, PublishedHours};
+use super::store::{self, PublishError, PublishedHours, VideoLinkError};
 use super::{BookingError, MAX_NOTE_CHARS, Refusal};
 use crate::auth::session::CurrentCounsellor;
 use crate::routes::auth::{bad_body, parse_body, refuse};
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/booking/{id}/no-show", post(no_show))
         .route("/api/booking/{id}/cancel", post(cancel))
         .route("/api/booking/{id}/reassign", post(reassign))
+        .route("/api/booking/{id}/video", post(video_link))
         .route("/api/booking/availability", get(availability).put(publish))
         .route("/api/booking/colleagues", get(colleagues))
         .route("/api/groups", get(courses).post(create_course))
@@ -182,6 +184,55 @@ async fn reassign(
     {
         Ok(()) => done(),
         Err(error) => error_response(error),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VideoLinkRequest {
+    link: String,
+}
+
+/// `POST /api/booking/{id}/video`: the assigned counsellor gives the link.
+async fn video_link(
+    State(state): State<AppState>,
+    me: CurrentCounsellor,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
+    let request: VideoLinkRequest = match parse_body(&body) {
+        Ok(r) => r,
+        Err(bad) => return bad_body(bad),
+    };
+    let Some(link) = super::parse_video_link(&request.link) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "bad_link",
+            "Give an https:// address without spaces, at most 300 characters.",
+        );
+    };
+    let now = crate::db::now_millis();
+    match store::set_video_link(&state.booking, id, me.counsellor().id.0, &link, now).await {
+        Ok(()) => done(),
+        Err(VideoLinkError::NotFound) => {
+            refuse(StatusCode::NOT_FOUND, "not_found", "No such booking.")
+        }
+        Err(VideoLinkError::NotYours) => refuse(
+            StatusCode::FORBIDDEN,
+            "not_yours",
+            "Only the counsellor who holds the booking gives its link.",
+        ),
+        Err(VideoLinkError::NotVideo) => refuse(
+            StatusCode::BAD_REQUEST,
+            "not_video",
+            "Only video calls have a link.",
+        ),
+        Err(VideoLinkError::Closed) => refuse(
+            StatusCode::CONFLICT,
+            "closed",
+            "The booking is over or cancelled.",
+        ),
+        Err(VideoLinkError::Failed(error)) => error_response(error),
     }
 }
 

@@ -32,7 +32,7 @@ pub mod slots;
 pub mod store;
 
 use crate::chat::code::CodeKey;
-use crate::chat::limit::CodeGuesses;
+use crate::chat::limit::{CodeGuesses, PerAddress};
 use crate::crypto::Vault;
 use crate::db::Db;
 use serde::Deserialize;
@@ -47,12 +47,36 @@ pub const WRAPPED_KEYS: [(&str, &str, &str, &str); 3] = [
     ("group_evaluations", "id", "data_key", "group-evaluation"),
 ];
 
+/// The window for [`BookingConfig::bookings_per_address`] (the refusal
+/// says "wait a quarter of an hour").
+pub const NEW_BOOKING_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
 /// Longest alias a visitor may give (characters).
 pub const MAX_ALIAS_CHARS: usize = 40;
 /// Longest booking message or evaluation comment (characters).
 pub const MAX_MESSAGE_CHARS: usize = 1000;
 /// Longest counsellor note to a booker (characters).
 pub const MAX_NOTE_CHARS: usize = 500;
+/// Longest video-call link (characters).
+pub const MAX_LINK_CHARS: usize = 300;
+
+/// Checks a video-call link a counsellor gives: an `https://` address with
+/// a host, no spaces or control characters, at most [`MAX_LINK_CHARS`].
+/// Anything else (a `javascript:` link, a typo with a space) would reach a
+/// worried parent's screen as a link, so it is refused.
+pub fn parse_video_link(text: &str) -> Option<String> {
+    let link = text.trim();
+    let rest = link.strip_prefix("https://")?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let fine = link.chars().count() <= MAX_LINK_CHARS
+        && !host.is_empty()
+        && !host.starts_with('.')
+        && host.contains('.')
+        && !link
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\' | '`'));
+    fine.then(|| link.to_owned())
+}
 
 /// Who books: the front door's three roles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -109,6 +133,10 @@ pub struct ConversationType {
     /// A walk-and-talk: the booker picks a meeting place.
     #[serde(default)]
     pub meeting_place: bool,
+    /// A video call: the assigned counsellor gives the link later, and the
+    /// booker reads it with the manage code.
+    #[serde(default)]
+    pub video: bool,
 }
 
 /// A meeting place for walk-and-talks.
@@ -137,6 +165,10 @@ pub struct BookingConfig {
     pub notice_minutes: u32,
     /// Days a booking (its alias and message) is kept after its time.
     pub retention_days: u32,
+    /// New bookings and group sign-ups one client address may make per
+    /// quarter of an hour: plenty for a parent, a school's shared address
+    /// or a mistake corrected; too few for a script to fill the calendar.
+    pub bookings_per_address: u32,
     /// The conversation types.
     pub types: Vec<ConversationType>,
     /// Meeting places for walk-and-talks.
@@ -160,6 +192,7 @@ fn kind(
         roles: roles.to_vec(),
         phone,
         meeting_place: place,
+        video: false,
     }
 }
 
@@ -179,6 +212,7 @@ impl Default for BookingConfig {
             weeks_ahead: 3,
             notice_minutes: 120,
             retention_days: 30,
+            bookings_per_address: 6,
             types: vec![
                 kind(
                     "in_person",
@@ -207,15 +241,18 @@ impl Default for BookingConfig {
                     false,
                     true,
                 ),
-                kind(
-                    "video",
-                    "Videosamtale",
-                    "Video call",
-                    60,
-                    &[Parent, Professional],
-                    false,
-                    false,
-                ),
+                ConversationType {
+                    video: true,
+                    ..kind(
+                        "video",
+                        "Videosamtale",
+                        "Video call",
+                        60,
+                        &[Parent, Professional],
+                        false,
+                        false,
+                    )
+                },
             ],
             places: vec![
                 place("park", "Ved indgangen til parken", "At the park entrance"),
@@ -255,6 +292,9 @@ pub struct BookingService {
     pub code_key: Arc<CodeKey>,
     /// Limits manage-code guessing (addresses in memory only).
     pub guesses: Arc<CodeGuesses>,
+    /// Limits new bookings and sign-ups per address, so a script cannot
+    /// fill the calendar or a course (addresses in memory only).
+    pub new_bookings: Arc<PerAddress>,
     /// Types, places, grid.
     pub config: Arc<BookingConfig>,
     /// Randomness for manage codes.
@@ -403,8 +443,31 @@ mod tests {
         }
         assert!(config.kind("walk").is_some_and(|k| k.meeting_place));
         assert!(config.kind("phone").is_some_and(|k| k.phone));
+        assert!(config.kind("video").is_some_and(|k| k.video));
         for role in BookerRole::ALL {
             assert_eq!(BookerRole::parse(role.as_str()), Some(role));
         }
+    }
+
+    #[test]
+    fn only_a_plain_https_link_is_given_to_a_booker() {
+        assert_eq!(
+            parse_video_link("  https://video.example.dk/rum/42?k=1 ").as_deref(),
+            Some("https://video.example.dk/rum/42?k=1")
+        );
+        for bad in [
+            "",
+            "http://video.example.dk/rum",
+            "javascript:alert(1)",
+            "https://",
+            "https:///rum",
+            "https://localhost/rum",
+            "https://video.example.dk/rum 42",
+            "https://video.example.dk/\"><script>",
+        ] {
+            assert_eq!(parse_video_link(bad), None, "{bad}");
+        }
+        let long = format!("https://video.example.dk/{}", "x".repeat(MAX_LINK_CHARS));
+        assert_eq!(parse_video_link(&long), None);
     }
 }

@@ -483,11 +483,20 @@ fn parse_booking(
 }
 
 /// `POST /booking`.
-async fn book(State(state): State<AppState>, headers: HeaderMap, Form(fields): Fields) -> Response {
+async fn book(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientAddress(client): ClientAddress,
+    Form(fields): Fields,
+) -> Response {
     let lang = lang(&headers);
     let t = booking_texts(lang);
     let now = crate::db::now_millis();
     let result = match parse_booking(&fields, &state.booking) {
+        // Counted once the request is well-formed: a typo costs nothing.
+        Ok(_) if !state.booking.new_bookings.allow(client) => {
+            Err(Refusal::TooManyAttempts.into())
+        }
         Ok(request) => store::book(&state.booking, &request, now).await,
         Err(refusal) => Err(refusal.into()),
     };
@@ -559,12 +568,35 @@ fn describe(service: &BookingService, view: &BookingView, lang: Lang) -> String 
             esc(&place_name(service, place, lang))
         );
     }
+    let video = service.config.kind(&view.kind).is_some_and(|k| k.video);
+    if video && view.state == "booked" {
+        match &view.video_link {
+            // The link was checked when given (https, no quotes or spaces).
+            Some(link) => {
+                let _ = write!(
+                    out,
+                    "<dt>{}</dt><dd><a href=\"{}\" rel=\"noreferrer noopener\" target=\"_blank\">{}</a></dd>",
+                    esc(t.video_link),
+                    esc(link),
+                    esc(link)
+                );
+            }
+            None => {
+                let _ = write!(
+                    out,
+                    "<dt>{}</dt><dd>{}</dd>",
+                    esc(t.video_link),
+                    esc(t.video_pending)
+                );
+            }
+        }
+    }
     let _ = write!(
         out,
         "<dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd></dl>",
         esc(t.alias),
         esc(&view.alias),
-        esc(t.states[0]),
+        esc(t.status),
         esc(state)
     );
     if view.cancelled_by.as_deref() == Some("counsellor") {
@@ -874,10 +906,12 @@ async fn ics(
         kind_name(&state.booking, &view.kind, lang),
         service_name
     );
+    // A video call's link is where it happens: calendars make it a link.
     let place = view
         .place
         .as_deref()
-        .map(|p| place_name(&state.booking, p, lang));
+        .map(|p| place_name(&state.booking, p, lang))
+        .or_else(|| view.video_link.clone());
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -1001,6 +1035,7 @@ async fn group_list(State(state): State<AppState>, headers: HeaderMap) -> Respon
 async fn sign_up(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ClientAddress(client): ClientAddress,
     Form(fields): Fields,
 ) -> Response {
     let lang = lang(&headers);
@@ -1010,6 +1045,9 @@ async fn sign_up(
         let course: i64 = field(&fields, "course")
             .parse()
             .map_err(|_| Refusal::UnknownCourse)?;
+        if !state.booking.new_bookings.allow(client) {
+            return Err(Refusal::TooManyAttempts.into());
+        }
         groups::sign_up(&state.booking, course, &alias, crate::db::now_millis()).await
     }
     .await;

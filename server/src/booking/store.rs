@@ -61,6 +61,9 @@ pub struct BookingView {
     pub cancel_note: Option<String>,
     /// The alias.
     pub alias: String,
+    /// The video-call link the counsellor gave (video calls only, until the
+    /// talk is over).
+    pub video_link: Option<String>,
 }
 
 /// A booking in a counsellor's agenda.
@@ -87,6 +90,8 @@ pub struct AgendaEntry {
     pub place_da: Option<String>,
     /// The meeting place's name in English, when there is one.
     pub place_en: Option<String>,
+    /// A video call: the holder gives its link in the agenda.
+    pub video: bool,
 }
 
 /// A time span as Copenhagen wall-clock text: the console shows it as is,
@@ -122,7 +127,7 @@ impl LocalSpan {
 
 const VIEW_COLUMNS: &str = "b.id, b.kind, b.role, b.counsellor_id, c.first_name, b.starts_at, \
      b.ends_at, b.place, b.state, b.cancelled_by, b.cancel_note, b.data_key, b.alias, \
-     b.message, b.phone";
+     b.message, b.phone, b.video_link";
 
 fn owner(id: i64) -> Vec<u8> {
     crypto::context("booking", &[id])
@@ -167,6 +172,7 @@ fn view_of(
         state: row.try_get("state")?,
         cancelled_by: row.try_get("cancelled_by")?,
         cancel_note: open(&key, "booking-note", id, row.try_get("cancel_note")?)?,
+        video_link: open(&key, "booking-video", id, row.try_get("video_link")?)?,
         alias,
     };
     let message = open(&key, "booking-message", id, row.try_get("message")?)?;
@@ -554,7 +560,7 @@ async fn cancel(
     let mut tx = service.db.pool().begin().await?;
     let changed = sqlx::query(
         "UPDATE bookings SET state = 'cancelled', cancelled_by = $1, cancel_note = $2, \
-         phone = NULL, updated_at = $3 WHERE id = $4 AND state = 'booked'",
+         phone = NULL, video_link = NULL, updated_at = $3 WHERE id = $4 AND state = 'booked'",
     )
     .bind(by)
     .bind(note)
@@ -670,6 +676,7 @@ pub async fn agenda(
                 kind_en: kind.map_or_else(|| booking.kind.clone(), |k| k.name_en.clone()),
                 place_da: place.map(|p| p.name_da.clone()),
                 place_en: place.map(|p| p.name_en.clone()),
+                video: kind.is_some_and(|k| k.video),
                 booking,
                 message,
                 phone: phone.filter(|_| mine),
@@ -697,6 +704,75 @@ pub async fn mark(
     .rows_affected();
     if changed == 0 {
         return Err(Refusal::Closed.into());
+    }
+    Ok(())
+}
+
+/// Why a counsellor may not give a video link.
+#[derive(Debug, thiserror::Error)]
+pub enum VideoLinkError {
+    /// No such booking.
+    #[error("no such booking")]
+    NotFound,
+    /// Another counsellor holds the booking.
+    #[error("the booking is a colleague's")]
+    NotYours,
+    /// Not a video call.
+    #[error("not a video call")]
+    NotVideo,
+    /// Over, cancelled or marked.
+    #[error("the booking is closed")]
+    Closed,
+    /// The database or the key failed.
+    #[error(transparent)]
+    Failed(#[from] BookingError),
+}
+
+/// The assigned counsellor gives (or replaces) the link of a video call;
+/// the booker reads it with the manage code. Sealed like the alias.
+pub async fn set_video_link(
+    service: &BookingService,
+    id: i64,
+    me: i64,
+    link: &str,
+    now: i64,
+) -> Result<(), VideoLinkError> {
+    let view = by_id(service, id).await?.ok_or(VideoLinkError::NotFound)?;
+    if view.counsellor_id != me {
+        return Err(VideoLinkError::NotYours);
+    }
+    if !service.config.kind(&view.kind).is_some_and(|k| k.video) {
+        return Err(VideoLinkError::NotVideo);
+    }
+    if view.state != BOOKED || view.ends_at <= now {
+        return Err(VideoLinkError::Closed);
+    }
+    let row = sqlx::query("SELECT data_key FROM bookings WHERE id = $1")
+        .bind(id)
+        .fetch_one(service.db.pool())
+        .await
+        .map_err(BookingError::from)?;
+    let wrapped: Vec<u8> = row.try_get("data_key").map_err(BookingError::from)?;
+    let key = key_of(service, id, &wrapped)?;
+    let sealed = key
+        .seal_text(&crypto::context("booking-video", &[id]), link)
+        .map_err(BookingError::from)?;
+    // The guard repeats the checks, so a reassignment or cancellation in
+    // between wins and nothing is written.
+    let changed = sqlx::query(
+        "UPDATE bookings SET video_link = $1, updated_at = $2 \
+         WHERE id = $3 AND counsellor_id = $4 AND state = 'booked'",
+    )
+    .bind(sealed)
+    .bind(now)
+    .bind(id)
+    .bind(me)
+    .execute(service.db.pool())
+    .await
+    .map_err(BookingError::from)?
+    .rows_affected();
+    if changed == 0 {
+        return Err(VideoLinkError::Closed);
     }
     Ok(())
 }
@@ -747,9 +823,11 @@ pub async fn reassign(
 /// Deletes the phone number of every talk that is over, and (wrapped key
 /// first, then the row) every booking past retention.
 pub async fn purge(service: &BookingService, now: i64) -> Result<(), BookingError> {
-    let phones =
-        sqlx::query("UPDATE bookings SET phone = NULL WHERE phone IS NOT NULL AND ends_at <= $1")
-            .bind(now)
+    let phones = sqlx::query(
+        "UPDATE bookings SET phone = NULL, video_link = NULL \
+         WHERE (phone IS NOT NULL OR video_link IS NOT NULL) AND ends_at <= $1",
+    )
+    .bind(now)
             .execute(service.db.pool())
             .await?
             .rows_affected();

@@ -213,28 +213,25 @@ pub const NEW_CHATS_PER_ADDRESS: u32 = 20;
 /// The window for [`NEW_CHATS_PER_ADDRESS`].
 pub const NEW_CHAT_WINDOW: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
-/// Limits how many conversations one client address may open, so a script
-/// cannot fill the queue. Addresses live in this process's memory only,
-/// coarsened as the login limiter does, and are never logged or stored.
+/// Counts something one client address does within a window (new chats,
+/// bookings, sign-ups), so a script cannot fill the queue or the calendar.
+/// Addresses live in this process's memory only, coarsened as the login
+/// limiter does, and are never logged or stored.
 #[derive(Debug)]
-pub struct NewChats {
+pub struct PerAddress {
     counter: std::sync::Mutex<crate::auth::limiter::WindowCounter<crate::auth::limiter::ClientKey>>,
 }
 
-impl Default for NewChats {
-    fn default() -> Self {
-        NewChats {
-            counter: std::sync::Mutex::new(crate::auth::limiter::WindowCounter::new(
-                NEW_CHAT_WINDOW,
-                NEW_CHATS_PER_ADDRESS,
-            )),
+impl PerAddress {
+    /// At most `max` per address within `window`.
+    pub fn new(window: std::time::Duration, max: u32) -> Self {
+        PerAddress {
+            counter: std::sync::Mutex::new(crate::auth::limiter::WindowCounter::new(window, max)),
         }
     }
-}
 
-impl NewChats {
-    /// Counts a new conversation from `client`; `false` when it has opened
-    /// too many. Without a known address (never the case over TCP) it allows.
+    /// Counts one from `client`; `false` when it has done too many. Without
+    /// a known address (never the case over TCP) it allows.
     pub fn allow(&self, client: Option<std::net::IpAddr>) -> bool {
         let Some(client) = client else { return true };
         let mut counter = self
@@ -244,5 +241,24 @@ impl NewChats {
         counter
             .try_add(crate::auth::limiter::ClientKey::of(client), Instant::now())
             .is_ok()
+    }
+}
+
+/// Limits how many conversations one client address may open, so a script
+/// cannot fill the queue.
+#[derive(Debug)]
+pub struct NewChats(PerAddress);
+
+impl Default for NewChats {
+    fn default() -> Self {
+        NewChats(PerAddress::new(NEW_CHAT_WINDOW, NEW_CHATS_PER_ADDRESS))
+    }
+}
+
+impl NewChats {
+    /// Counts a new conversation from `client`; `false` when it has opened
+    /// too many.
+    pub fn allow(&self, client: Option<std::net::IpAddr>) -> bool {
+        self.0.allow(client)
     }
 }

@@ -18,6 +18,8 @@ on_both_databases!(
     moving_a_talk_gives_the_old_time_back,
     a_counsellor_cancels_with_a_note_the_booker_reads_with_the_code,
     a_reassigned_talk_shows_the_phone_number_only_to_the_new_counsellor,
+    the_counsellor_gives_a_video_link_the_booker_reads_with_the_code,
+    a_script_cannot_fill_the_calendar_from_one_address,
     a_full_course_puts_the_next_on_the_waiting_list_who_moves_up_on_a_cancellation,
     concurrent_sign_ups_never_overfill_a_course,
     participants_evaluate_a_course_anonymously_once_it_is_over,
@@ -460,6 +462,160 @@ async fn a_reassigned_talk_shows_the_phone_number_only_to_the_new_counsellor(app
     assert_eq!(mine[0]["phone"], "+45 12 34 56 78");
     assert_eq!(mine[0]["counsellor"], "Mia");
     assert!(agenda(&app, &bo, false).await.is_empty());
+}
+
+async fn give_link(app: &TestApp, cookie: &str, id: i64, link: &str) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/booking/{id}/video", app.address))
+        .header("origin", &app.address)
+        .header("cookie", cookie)
+        .json(&serde_json::json!({ "link": link }))
+        .send()
+        .await
+        .expect("answered")
+}
+
+async fn error_code(response: reqwest::Response) -> String {
+    let body: serde_json::Value = response.json().await.expect("json");
+    body["error"].as_str().unwrap_or_default().to_owned()
+}
+
+async fn sealed_link(app: &TestApp, id: i64) -> Option<Vec<u8>> {
+    sqlx::query("SELECT video_link FROM bookings WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("row")
+        .get("video_link")
+}
+
+async fn the_counsellor_gives_a_video_link_the_booker_reads_with_the_code(app: TestApp) {
+    let bo = log_in_counsellor(&app, "bo", "Bo").await;
+    available_all_week(&app, &bo).await;
+    let start = first_free(&app, "video").await;
+    let now = server::db::now_millis();
+    let (id, code) = store::book(&app.booking, &request("video", start), now)
+        .await
+        .expect("booked");
+    let manage = post_form(&app, "/booking/manage", &[("code", &code)]).await;
+    let html = manage.text().await.expect("html");
+    assert!(
+        html.contains("Din rådgiver lægger linket her"),
+        "the booker is told the link comes later"
+    );
+    let entries = agenda(&app, &bo, false).await;
+    assert_eq!(entries[0]["video"], true);
+    assert!(entries[0]["video_link"].is_null());
+
+    // Only the holder gives it, only a plain https link, and a refusal
+    // changes nothing.
+    let mia = log_in_counsellor(&app, "mia", "Mia").await;
+    let link = "https://video.example.dk/rum/7?k=abc";
+    let colleague = give_link(&app, &mia, id, link).await;
+    assert_eq!(colleague.status(), 403);
+    assert_eq!(error_code(colleague).await, "not_yours");
+    for bad in ["javascript:alert(1)", "http://video.example.dk/rum", "https://video.example.dk/a b"] {
+        let refused = give_link(&app, &bo, id, bad).await;
+        assert_eq!(refused.status(), 400, "{bad}");
+        assert_eq!(error_code(refused).await, "bad_link");
+    }
+    assert!(sealed_link(&app, id).await.is_none(), "nothing was stored");
+    let unknown = give_link(&app, &bo, id + 1000, link).await;
+    assert_eq!(unknown.status(), 404);
+
+    assert_eq!(give_link(&app, &bo, id, link).await.status(), 200);
+    let sealed = sealed_link(&app, id).await.expect("stored");
+    assert!(
+        !sealed.windows(16).any(|w| w == &link.as_bytes()[..16]),
+        "the link is sealed, never in clear"
+    );
+    let html = post_form(&app, "/booking/manage", &[("code", &code)])
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("href=\"https://video.example.dk/rum/7?k=abc\""));
+    assert_eq!(agenda(&app, &bo, false).await[0]["video_link"], link);
+    assert!(
+        agenda(&app, &mia, true).await[0]["video_link"] == link,
+        "the team sees it too, to stand in"
+    );
+    let ics = post_form(&app, "/booking/ics", &[("code", &code)])
+        .await
+        .text()
+        .await
+        .expect("ics");
+    assert!(ics.contains("LOCATION:https://video.example.dk/rum/7?k=abc"), "{ics}");
+
+    // Other talks have no link.
+    let walk = first_free(&app, "walk").await;
+    let (walk_id, _) = store::book(&app.booking, &request("walk", walk), now)
+        .await
+        .expect("booked");
+    let not_video = give_link(&app, &bo, walk_id, link).await;
+    assert_eq!(not_video.status(), 400);
+    assert_eq!(error_code(not_video).await, "not_video");
+
+    // The link goes with the talk: deleted when it is over.
+    store::purge(&app.booking, start + 60 * 60_000)
+        .await
+        .expect("purge");
+    assert!(sealed_link(&app, id).await.is_none(), "deleted after the talk");
+
+    // A cancelled talk takes no link.
+    let cancelled = post_form(&app, "/booking/cancel", &[("code", &code)]).await;
+    assert_eq!(cancelled.status(), 200);
+    let closed = give_link(&app, &bo, id, link).await;
+    assert_eq!(closed.status(), 409);
+    assert_eq!(error_code(closed).await, "closed");
+}
+
+async fn a_script_cannot_fill_the_calendar_from_one_address(app: TestApp) {
+    let cookie = log_in_counsellor(&app, "bo", "Bo").await;
+    available_all_week(&app, &cookie).await;
+    let now = server::db::now_millis();
+    let times = store::free_times(&app.booking, "phone", now)
+        .await
+        .expect("times");
+    // A typo is not counted: only well-formed requests are.
+    let typo = post_form(&app, "/booking", &[("type", "phone"), ("role", "parent")]).await;
+    assert!(typo.status().is_client_error());
+    let book = |start: i64| {
+        let start = start.to_string();
+        let app = &app;
+        async move {
+            post_form(
+                app,
+                "/booking",
+                &[
+                    ("type", "phone"),
+                    ("start", &start),
+                    ("role", "parent"),
+                    ("alias", "Script"),
+                    ("phone", "12345678"),
+                ],
+            )
+            .await
+        }
+    };
+    for start in &times[..6] {
+        assert_eq!(book(*start).await.status(), 200);
+    }
+    let refused = book(times[6]).await;
+    assert_eq!(refused.status(), 429);
+    assert!(
+        refused
+            .text()
+            .await
+            .expect("html")
+            .contains("For mange forsøg")
+    );
+    let booked: i64 = sqlx::query("SELECT COUNT(*) AS n FROM bookings")
+        .fetch_one(app.db.pool())
+        .await
+        .expect("count")
+        .get("n");
+    assert_eq!(booked, 6, "the seventh changed nothing");
 }
 
 fn course_ahead(capacity: u16) -> NewCourse {
