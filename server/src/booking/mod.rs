@@ -72,9 +72,9 @@ pub fn parse_video_link(text: &str) -> Option<String> {
         && !host.is_empty()
         && !host.starts_with('.')
         && host.contains('.')
-        && !link
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\' | '`'));
+        && !link.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\' | '`')
+        });
     fine.then(|| link.to_owned())
 }
 

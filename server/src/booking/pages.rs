@@ -494,9 +494,7 @@ async fn book(
     let now = crate::db::now_millis();
     let result = match parse_booking(&fields, &state.booking) {
         // Counted once the request is well-formed: a typo costs nothing.
-        Ok(_) if !state.booking.new_bookings.allow(client) => {
-            Err(Refusal::TooManyAttempts.into())
-        }
+        Ok(_) if !state.booking.new_bookings.allow(client) => Err(Refusal::TooManyAttempts.into()),
         Ok(request) => store::book(&state.booking, &request, now).await,
         Err(refusal) => Err(refusal.into()),
     };
@@ -628,7 +626,7 @@ async fn manage_form(State(state): State<AppState>, headers: HeaderMap) -> Respo
 
 /// What a manage code opens.
 enum Found {
-    Booking(BookingView),
+    Booking(Box<BookingView>),
     Group(Box<Participation>),
 }
 
@@ -641,7 +639,7 @@ async fn find(
 ) -> Result<(Vec<u8>, Found), BookingError> {
     let hash = store::code_hash(service, typed, client)?;
     if let Some(view) = store::by_hash(service, &hash).await? {
-        return Ok((hash, Found::Booking(view)));
+        return Ok((hash, Found::Booking(Box::new(view))));
     }
     if let Some(participation) = groups::by_hash(service, &hash).await? {
         return Ok((hash, Found::Group(Box::new(participation))));
@@ -788,7 +786,7 @@ async fn act(
             let again = match &found {
                 Found::Booking(_) => store::by_hash(&state.booking, &hash)
                     .await
-                    .map(|v| v.map(Found::Booking)),
+                    .map(|v| v.map(|view| Found::Booking(Box::new(view)))),
                 Found::Group(_) => groups::by_hash(&state.booking, &hash)
                     .await
                     .map(|p| p.map(|p| Found::Group(Box::new(p)))),

@@ -828,9 +828,9 @@ pub async fn purge(service: &BookingService, now: i64) -> Result<(), BookingErro
          WHERE (phone IS NOT NULL OR video_link IS NOT NULL) AND ends_at <= $1",
     )
     .bind(now)
-            .execute(service.db.pool())
-            .await?
-            .rows_affected();
+    .execute(service.db.pool())
+    .await?
+    .rows_affected();
     let cutoff = now - i64::from(service.config.retention_days) * 86_400_000;
     let mut tx = service.db.pool().begin().await?;
     sqlx::query("UPDATE bookings SET data_key = $1 WHERE ends_at < $2")

@@ -514,7 +514,11 @@ async fn the_counsellor_gives_a_video_link_the_booker_reads_with_the_code(app: T
     let colleague = give_link(&app, &mia, id, link).await;
     assert_eq!(colleague.status(), 403);
     assert_eq!(error_code(colleague).await, "not_yours");
-    for bad in ["javascript:alert(1)", "http://video.example.dk/rum", "https://video.example.dk/a b"] {
+    for bad in [
+        "javascript:alert(1)",
+        "http://video.example.dk/rum",
+        "https://video.example.dk/a b",
+    ] {
         let refused = give_link(&app, &bo, id, bad).await;
         assert_eq!(refused.status(), 400, "{bad}");
         assert_eq!(error_code(refused).await, "bad_link");
@@ -545,7 +549,10 @@ async fn the_counsellor_gives_a_video_link_the_booker_reads_with_the_code(app: T
         .text()
         .await
         .expect("ics");
-    assert!(ics.contains("LOCATION:https://video.example.dk/rum/7?k=abc"), "{ics}");
+    assert!(
+        ics.contains("LOCATION:https://video.example.dk/rum/7?k=abc"),
+        "{ics}"
+    );
 
     // Other talks have no link.
     let walk = first_free(&app, "walk").await;
@@ -560,7 +567,10 @@ async fn the_counsellor_gives_a_video_link_the_booker_reads_with_the_code(app: T
     store::purge(&app.booking, start + 60 * 60_000)
         .await
         .expect("purge");
-    assert!(sealed_link(&app, id).await.is_none(), "deleted after the talk");
+    assert!(
+        sealed_link(&app, id).await.is_none(),
+        "deleted after the talk"
+    );
 
     // A cancelled talk takes no link.
     let cancelled = post_form(&app, "/booking/cancel", &[("code", &code)]).await;
