@@ -382,6 +382,12 @@ async fn write(
     }
 }
 
+/// The code as the list spells it (`sol hest kage bro`), for the page's
+/// own forms, however it was typed.
+fn canonical(typed: &str) -> String {
+    crate::chat::code::normalise(typed).unwrap_or_else(|| typed.to_owned())
+}
+
 fn code_form(t: &LetterTexts) -> String {
     format!(
         "<form method=\"post\" action=\"/brev/svar\" class=\"field\">\
@@ -556,7 +562,10 @@ async fn read(
     let lang = lang(&headers);
     let code = field(&fields, "code");
     match store::find(&state.letters, code, client).await {
-        Ok((_, view)) => show_thread(&state, lang, StatusCode::OK, code, &view, "", None).await,
+        Ok((_, view)) => {
+            let code = canonical(code);
+            show_thread(&state, lang, StatusCode::OK, &code, &view, "", None).await
+        }
         Err(error) => code_refused(&state, lang, &error),
     }
 }
@@ -576,6 +585,7 @@ async fn reply(
         Ok(found) => found,
         Err(error) => return code_refused(&state, lang, &error),
     };
+    let code = &canonical(code);
     let now = crate::db::now_millis();
     let result = match parse_text(typed, state.letters.config.max_chars) {
         Ok(text) => {
@@ -625,6 +635,7 @@ async fn chat(
         Ok(found) => found,
         Err(error) => return code_refused(&state, lang, &error),
     };
+    let code = &canonical(code);
     let Some(name) = counsellor_can_chat(&state, &view) else {
         let text = refusal_text(t, Refusal::NothingToAnswer);
         return show_thread(

@@ -219,7 +219,7 @@ async fn answer_and_reply_go_both_ways_in_one_thread(app: TestApp) {
         &mia,
         reqwest::Method::POST,
         &format!("/api/letters/{id}/claim"),
-        None,
+        Some(serde_json::json!({})),
     )
     .await;
     assert_eq!(status, 200);
@@ -678,7 +678,7 @@ async fn a_reviewed_answer_is_sent_by_a_colleague(database: Database) {
         &mia,
         reqwest::Method::POST,
         "/api/letters/1/approve",
-        None,
+        Some(serde_json::json!({})),
     )
     .await;
     assert_eq!(
@@ -691,7 +691,7 @@ async fn a_reviewed_answer_is_sent_by_a_colleague(database: Database) {
         &bo,
         reqwest::Method::POST,
         "/api/letters/1/approve",
-        None,
+        Some(serde_json::json!({})),
     )
     .await;
     assert_eq!(status, 200);
