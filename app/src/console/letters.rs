@@ -55,8 +55,6 @@ pub struct Thread {
 /// One letter.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct Letter {
-    /// Its number.
-    pub seq: i64,
     /// `writer` or `counsellor`.
     pub from: String,
     /// The answering counsellor.

@@ -131,10 +131,10 @@ struct TextRequest {
 }
 
 /// Reads and checks `{text}`: not empty, within the letters' limit.
-fn text_of(state: &AppState, body: &Bytes) -> Result<String, Response> {
-    let request: TextRequest = parse_body(body).map_err(bad_body)?;
+fn text_of(state: &AppState, body: &Bytes) -> Result<String, Box<Response>> {
+    let request: TextRequest = parse_body(body).map_err(|bad| Box::new(bad_body(bad)))?;
     parse_text(&request.text, state.letters.config.max_chars)
-        .map_err(|refusal| error_response(refusal.into()))
+        .map_err(|refusal| Box::new(error_response(refusal.into())))
 }
 
 async fn draft(
@@ -145,7 +145,7 @@ async fn draft(
 ) -> Response {
     let text = match text_of(&state, &body) {
         Ok(text) => text,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let now = crate::db::now_millis();
     match store::save_draft(&state.letters, id, me.counsellor().id.0, &text, now).await {
@@ -162,7 +162,7 @@ async fn send(
 ) -> Response {
     let text = match text_of(&state, &body) {
         Ok(text) => text,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let now = crate::db::now_millis();
     match store::send(&state.letters, id, me.counsellor().id.0, &text, now).await {

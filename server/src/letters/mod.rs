@@ -226,7 +226,7 @@ mod tests {
     #[test]
     fn letters_are_checked_for_empty_and_too_long() {
         assert_eq!(
-            parse_text("  Hej\r\nmed dig ", 10).as_deref(),
+            parse_text("  Hej\r\nmed dig ", 11).as_deref(),
             Ok("Hej\nmed dig")
         );
         assert_eq!(parse_text(" \n ", 10), Err(Refusal::Empty));

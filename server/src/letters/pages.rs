@@ -149,7 +149,7 @@ fn number(n: usize, lang: Lang) -> String {
     let separator = if lang == Lang::Da { '.' } else { ',' };
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(separator);
         }
         out.push(c);

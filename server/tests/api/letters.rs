@@ -23,6 +23,9 @@ on_both_databases!(
     retention_deletes_a_quiet_thread_key_first,
 );
 
+/// A form's fields as posted.
+type Form<'a> = &'a [(&'a str, &'a str)];
+
 /// A letter as the form posts it.
 const LETTER: &str = "Jeg ryger hash hver aften og kan ikke sove uden.\nHvad gør jeg?";
 
@@ -470,7 +473,7 @@ async fn a_draft_shows_colleagues_who_is_answering(app: TestApp) {
 async fn an_empty_or_oversized_letter_is_refused_and_nothing_is_stored(app: TestApp) {
     let max = app.letters.config.max_chars;
     let too_long = "æ".repeat(max + 1);
-    let cases: [(&[(&str, &str)], u16, &str); 4] = [
+    let cases: [(Form, u16, &str); 4] = [
         (
             &[("role", "young_person"), ("text", "   \r\n ")],
             400,
