@@ -104,6 +104,10 @@ pub struct Settings {
     /// grid, how far ahead, retention. Default: in person, phone, walk and
     /// talk, video; three meeting places.
     pub booking: crate::booking::BookingConfig,
+    /// The `[letters]` table: the promised answer time, the longest letter,
+    /// review before sending. Default: within 3 working days, 10,000
+    /// characters, no review.
+    pub letters: crate::letters::LettersConfig,
 }
 
 /// How the service runs: development creates missing secrets in the data
@@ -152,6 +156,7 @@ impl Default for Settings {
             emergency_procedure: None,
             duty_to_notify: None,
             booking: crate::booking::BookingConfig::default(),
+            letters: crate::letters::LettersConfig::default(),
         }
     }
 }

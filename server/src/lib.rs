@@ -21,6 +21,8 @@
 //! - [`crypto`]: envelope encryption (per-conversation data keys under a
 //!   master key) and crypto-shredding.
 //! - [`key_file`]: server secrets from configuration or a private file.
+//! - [`letters`]: anonymous letters: written any time, answered later,
+//!   read with a code (pages, console routes, storage).
 //! - [`hours`]: the chat's opening hours in Copenhagen time.
 //! - [`settings`]: what coordinators change live (texts, hours, risk words,
 //!   canned replies).
@@ -42,6 +44,7 @@ pub mod crypto;
 pub mod db;
 pub mod hours;
 pub mod key_file;
+pub mod letters;
 pub mod routes;
 pub mod security;
 pub mod settings;

@@ -136,6 +136,14 @@ impl Application {
             config: Arc::new(settings.booking.clone()),
             rng: rng.clone(),
         };
+        let letters = crate::letters::LetterService {
+            db: db.clone(),
+            vault: vault.clone(),
+            code_key: Arc::new(code_key.clone()),
+            guesses: Arc::default(),
+            config: Arc::new(settings.letters.clone()),
+            rng: rng.clone(),
+        };
         let store = ConversationStore::new(db.clone(), vault.clone());
         crate::at_rest::legacy::seal_legacy(&store).await?;
         let chat = ChatService {
@@ -162,6 +170,7 @@ impl Application {
             chat,
             vault,
             booking,
+            letters,
             https: settings.https,
         };
 
@@ -305,6 +314,7 @@ fn router(state: AppState, settings: &Settings, hashed: bool, auth: Arc<AuthSett
         .merge(crate::routes::auth::router(settings.https, auth))
         .merge(crate::settings::router(settings.https))
         .merge(crate::booking::pages::router())
+        .merge(crate::letters::pages::router())
         .nest(
             &format!("/{}", state.leptos_options.site_pkg_dir),
             pkg_router(&settings.site_root, hashed),

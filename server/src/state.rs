@@ -26,6 +26,8 @@ pub struct AppState {
     pub vault: Arc<crate::crypto::Vault>,
     /// Bookings and group courses: types, manage codes, purge.
     pub booking: crate::booking::BookingService,
+    /// Anonymous letters: promise, limits, codes.
+    pub letters: crate::letters::LetterService,
     /// Served over HTTPS (WebSocket Origin checks expect `https://`).
     pub https: bool,
 }

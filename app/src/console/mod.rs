@@ -34,6 +34,8 @@
 //!   selector and alerts, the transfer dialog, the chat's side panel (notes,
 //!   handover note, concern), the coordinator's overview.
 //! - `cases` (browser): the conversion to treatment and the case pages.
+//! - `letters` (browser): anonymous letters: the queue by deadline, the
+//!   thread, drafts, review and sending.
 
 pub mod booking;
 pub mod canned;
@@ -58,6 +60,8 @@ mod connection;
 mod courses;
 #[cfg(feature = "console")]
 mod flags;
+#[cfg(feature = "console")]
+mod letters;
 #[cfg(feature = "console")]
 mod notes;
 #[cfg(feature = "console")]

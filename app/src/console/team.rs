@@ -35,6 +35,8 @@ pub enum Page {
     Cases,
     /// The bookings of the coming weeks.
     Agenda,
+    /// Anonymous letters waiting for an answer.
+    Letters,
     /// Own published hours for booking.
     Hours,
     /// Group courses and their evaluations (coordinators).
@@ -164,6 +166,7 @@ pub fn NavBar() -> impl IntoView {
     view! {
         <nav class="pages" aria-label=move || t().nav_label>
             {item(Page::Chats, |l| l.team().nav_chats)}
+            {item(Page::Letters, |l| l.letters().nav_letters)}
             {item(Page::Cases, |l| l.team().nav_cases)}
             {item(Page::Agenda, |l| l.booking().nav_agenda)}
             {item(Page::Hours, |l| l.booking().nav_hours)}
@@ -187,6 +190,7 @@ pub fn Pages() -> impl IntoView {
         Page::Settings => view! { <super::settings::SettingsPage /> }.into_any(),
         Page::Cases => view! { <super::cases::CasesPage /> }.into_any(),
         Page::Agenda => view! { <super::agenda::AgendaPage /> }.into_any(),
+        Page::Letters => view! { <super::letters::LettersPage /> }.into_any(),
         Page::Hours => view! { <super::availability::AvailabilityPage /> }.into_any(),
         Page::Courses => view! { <super::courses::CoursesPage /> }.into_any(),
     }

@@ -2674,3 +2674,269 @@ const BOOKING_EN: BookingTexts = BookingTexts {
     error_bad_request: "Something in the form is not valid. Check the fields.",
     error_not_found: "It no longer exists. Refresh the page.",
 };
+
+/// The texts of the letters page: the queue of letters waiting for an
+/// answer, the thread, drafts, review.
+#[derive(Debug)]
+pub struct LetterTexts {
+    /// Navigation: letters.
+    pub nav_letters: &'static str,
+    /// Heading of the page.
+    pub heading: &'static str,
+    /// Heading of the queue.
+    pub queue_heading: &'static str,
+    /// No letters wait.
+    pub empty: &'static str,
+    /// Heading of one's own answered threads.
+    pub answered_heading: &'static str,
+    /// Reload.
+    pub refresh: &'static str,
+    /// Time left: `{time}` ("2 d 4 t").
+    pub time_left: &'static str,
+    /// Past the deadline by `{time}`.
+    pub overdue: &'static str,
+    /// Days, hours, minutes units.
+    pub units: [&'static str; 3],
+    /// The deadline: `{date}`.
+    pub due: &'static str,
+    /// Nobody has it.
+    pub unclaimed: &'static str,
+    /// Taken by `{name}`.
+    pub taken_by: &'static str,
+    /// Being answered by `{name}` (a draft exists).
+    pub being_answered_by: &'static str,
+    /// Waiting for review (draft by `{name}`).
+    pub in_review: &'static str,
+    /// `{n}` letters in the thread.
+    pub letters_count: &'static str,
+    /// Opens a thread.
+    pub open: &'static str,
+    /// Takes a thread.
+    pub claim: &'static str,
+    /// Gives it back.
+    pub release: &'static str,
+    /// Back to the list.
+    pub back: &'static str,
+    /// The writer's letter header: `{date}`.
+    pub writer_wrote: &'static str,
+    /// An answer's header: `{name}`, `{date}`.
+    pub counsellor_wrote: &'static str,
+    /// A text that could not be opened.
+    pub unreadable: &'static str,
+    /// Label of the answer field.
+    pub answer_label: &'static str,
+    /// Saves the draft.
+    pub save_draft: &'static str,
+    /// Sends the answer.
+    pub send: &'static str,
+    /// Sends the answer to a colleague for review.
+    pub send_for_review: &'static str,
+    /// Approves and sends a colleague's draft.
+    pub approve: &'static str,
+    /// The draft is saved.
+    pub saved: &'static str,
+    /// The answer is sent.
+    pub sent: &'static str,
+    /// The answer waits for review.
+    pub sent_for_review: &'static str,
+    /// Approved and sent.
+    pub approved: &'static str,
+    /// Claimed.
+    pub claimed: &'static str,
+    /// Released.
+    pub released: &'static str,
+    /// The service reviews answers before they are sent.
+    pub review_hint: &'static str,
+    /// A colleague's draft, read-only.
+    pub colleague_draft: &'static str,
+    /// Label: role.
+    pub label_role: &'static str,
+    /// Label: age band.
+    pub label_age: &'static str,
+    /// Label: topic.
+    pub label_topic: &'static str,
+    /// Nothing given.
+    pub not_given: &'static str,
+    /// Characters used: `{n}` of `{max}`.
+    pub counter: &'static str,
+    /// Errors: empty, too long, taken, nothing to answer, no review, not
+    /// found, other.
+    pub errors: [&'static str; 7],
+}
+
+impl LetterTexts {
+    /// The text for an error code from the letters API.
+    pub fn error(&self, code: &str) -> &'static str {
+        match code {
+            "empty" => self.errors[0],
+            "too_long" => self.errors[1],
+            "taken" => self.errors[2],
+            "nothing_to_answer" => self.errors[3],
+            "no_review" => self.errors[4],
+            "not_found" => self.errors[5],
+            _ => self.errors[6],
+        }
+    }
+
+    /// Time left until `due` at `now` (both Unix ms), coarse as a deadline
+    /// needs: "Svar inden 2 d 4 t" or "Over fristen med 3 t".
+    pub fn time_left(&self, now: i64, due: i64) -> String {
+        let left = due - now;
+        let minutes = left.abs() / 60_000;
+        let (days, hours, mins) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
+        let time = if days > 0 {
+            format!("{days} {} {hours} {}", self.units[0], self.units[1])
+        } else if hours > 0 {
+            format!("{hours} {} {mins} {}", self.units[1], self.units[2])
+        } else {
+            format!("{mins} {}", self.units[2])
+        };
+        fill(
+            if left >= 0 {
+                self.time_left
+            } else {
+                self.overdue
+            },
+            "time",
+            &time,
+        )
+    }
+}
+
+impl Lang {
+    /// The letters page's texts in this language.
+    pub fn letters(self) -> &'static LetterTexts {
+        match self {
+            Lang::Da => &LETTERS_DA,
+            Lang::En => &LETTERS_EN,
+        }
+    }
+}
+
+static LETTERS_DA: LetterTexts = LetterTexts {
+    nav_letters: "Breve",
+    heading: "Breve",
+    queue_heading: "Venter på svar",
+    empty: "Ingen breve venter på svar.",
+    answered_heading: "Dine besvarede breve",
+    refresh: "Opdatér",
+    time_left: "Svar inden {time}",
+    overdue: "Over fristen med {time}",
+    units: ["d", "t", "min"],
+    due: "Frist {date}",
+    unclaimed: "Ingen har taget det",
+    taken_by: "Taget af {name}",
+    being_answered_by: "Bliver besvaret af {name}",
+    in_review: "Venter på gennemsyn (skrevet af {name})",
+    letters_count: "{n} breve i tråden",
+    open: "Læs",
+    claim: "Tag brevet",
+    release: "Læg tilbage i køen",
+    back: "Tilbage til brevene",
+    writer_wrote: "Skrevet {date}",
+    counsellor_wrote: "{name} svarede {date}",
+    unreadable: "(kan ikke åbnes)",
+    answer_label: "Dit svar",
+    save_draft: "Gem kladde",
+    send: "Send svaret",
+    send_for_review: "Send til gennemsyn",
+    approve: "Godkend og send",
+    saved: "Kladden er gemt. Kollegerne kan se, at du svarer.",
+    sent: "Svaret er sendt. Personen kan læse det med sin kode.",
+    sent_for_review: "Svaret venter nu på, at en kollega læser det igennem.",
+    approved: "Svaret er godkendt og sendt.",
+    claimed: "Du har taget brevet.",
+    released: "Brevet er lagt tilbage i køen.",
+    review_hint: "Tjenesten læser svar igennem før de sendes: en kollega godkender dit svar.",
+    colleague_draft: "Kladde",
+    label_role: "Hvem",
+    label_age: "Alder",
+    label_topic: "Emne",
+    not_given: "ikke oplyst",
+    counter: "{n} af {max} tegn",
+    errors: [
+        "Svaret er tomt.",
+        "Svaret er for langt.",
+        "En kollega har taget brevet.",
+        "Brevet er allerede besvaret.",
+        "Du kan ikke godkende dit eget svar; en kollega skal.",
+        "Brevet findes ikke længere. Opdatér siden.",
+        "Det lykkedes ikke. Prøv igen.",
+    ],
+};
+
+static LETTERS_EN: LetterTexts = LetterTexts {
+    nav_letters: "Letters",
+    heading: "Letters",
+    queue_heading: "Waiting for an answer",
+    empty: "No letters wait for an answer.",
+    answered_heading: "Your answered letters",
+    refresh: "Refresh",
+    time_left: "Answer within {time}",
+    overdue: "Past the deadline by {time}",
+    units: ["d", "h", "min"],
+    due: "Due {date}",
+    unclaimed: "Nobody has taken it",
+    taken_by: "Taken by {name}",
+    being_answered_by: "Being answered by {name}",
+    in_review: "Waiting for review (written by {name})",
+    letters_count: "{n} letters in the thread",
+    open: "Read",
+    claim: "Take the letter",
+    release: "Put back in the queue",
+    back: "Back to the letters",
+    writer_wrote: "Written {date}",
+    counsellor_wrote: "{name} answered {date}",
+    unreadable: "(cannot be opened)",
+    answer_label: "Your answer",
+    save_draft: "Save draft",
+    send: "Send the answer",
+    send_for_review: "Send for review",
+    approve: "Approve and send",
+    saved: "The draft is saved. Colleagues can see that you are answering.",
+    sent: "The answer is sent. The person can read it with their code.",
+    sent_for_review: "The answer now waits for a colleague to read it through.",
+    approved: "The answer is approved and sent.",
+    claimed: "You have taken the letter.",
+    released: "The letter is back in the queue.",
+    review_hint: "The service reviews answers before they are sent: a colleague approves yours.",
+    colleague_draft: "Draft",
+    label_role: "Who",
+    label_age: "Age",
+    label_topic: "Topic",
+    not_given: "not given",
+    counter: "{n} of {max} characters",
+    errors: [
+        "The answer is empty.",
+        "The answer is too long.",
+        "A colleague has taken the letter.",
+        "The letter is already answered.",
+        "You cannot approve your own answer; a colleague must.",
+        "The letter no longer exists. Refresh the page.",
+        "That did not work. Try again.",
+    ],
+};
+
+#[cfg(test)]
+mod letter_tests {
+    use super::*;
+
+    #[test]
+    fn time_left_is_coarse_and_says_when_the_deadline_has_passed() {
+        let t = Lang::Da.letters();
+        let hour = 3_600_000;
+        assert_eq!(t.time_left(0, 52 * hour + 60_000), "Svar inden 2 d 4 t");
+        assert_eq!(
+            t.time_left(0, 3 * hour + 5 * 60_000),
+            "Svar inden 3 t 5 min"
+        );
+        assert_eq!(
+            t.time_left(10 * hour, 7 * hour),
+            "Over fristen med 3 t 0 min"
+        );
+        assert_eq!(
+            Lang::En.letters().error("taken"),
+            "A colleague has taken the letter."
+        );
+    }
+}

@@ -23,6 +23,8 @@ pub(super) static TEXTS: Texts = Texts {
     book_lead: "Forælder eller fagperson? Tal med os uden at sige, hvem du er.",
     book_link: "Book en samtale",
     groups_link: "Forældregrupper",
+    letter_lead: "Skriv til os når som helst – også når chatten er lukket. Vi svarer inden for få dage.",
+    letter_link: "Skriv et brev",
     skip_to_content: "Spring til indholdet",
     chat_cta: "Chat anonymt",
     chat_page_title: "Chat med os",

@@ -23,6 +23,8 @@ pub(super) static TEXTS: Texts = Texts {
     book_lead: "A parent or a professional? Talk with us without saying who you are.",
     book_link: "Book a talk",
     groups_link: "Parent groups",
+    letter_lead: "Write to us any time – also when the chat is closed. We answer within a few days.",
+    letter_link: "Write a letter",
     skip_to_content: "Skip to content",
     chat_cta: "Chat anonymously",
     chat_page_title: "Chat with us",

@@ -10,6 +10,7 @@ pub mod booking;
 mod da;
 mod en;
 mod lang;
+pub mod letters;
 pub mod what_we_store;
 
 pub use lang::Lang;
@@ -56,6 +57,10 @@ pub struct Texts {
     pub book_link: &'static str,
     /// The link to the parent groups.
     pub groups_link: &'static str,
+    /// Before the letter link: write any time, an answer comes later.
+    pub letter_lead: &'static str,
+    /// The link to writing an anonymous letter.
+    pub letter_link: &'static str,
     /// Accessible name of the main navigation landmark's skip link.
     pub skip_to_content: &'static str,
     /// The landing page's main action.

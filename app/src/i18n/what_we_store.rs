@@ -65,7 +65,7 @@ static DA: WhatWeStoreTexts = WhatWeStoreTexts {
     lead: "Her kan du se, hvad vi gemmer, når du skriver til os – og hvad vi aldrig gemmer. Siden viser, hvordan vi er sat op lige nu.",
     kept_heading: "Det gemmer vi",
     kept: [
-        "Det, du skriver: dine beskeder og dit kaldenavn – og de noter, rådgiveren skriver om samtalen. Det er låst med en nøgle, der kun hører til din samtale.",
+        "Det, du skriver: dine beskeder, dine breve og dit kaldenavn – og de noter, rådgiveren skriver om samtalen. Det er låst med en nøgle, der kun hører til din samtale.",
         "Hvornår der sidst skete noget i samtalen, så vi ved, hvornår den skal slettes.",
         "Får du en kode, gemmer vi kun et fingeraftryk af den – aldrig selve koden.",
         "Tal til vores statistik: fx at en samtale startede, hvor længe man ventede, og hvordan den sluttede. Uden det, du skrev, og uden noget, der peger på dig.",
@@ -95,7 +95,7 @@ static EN: WhatWeStoreTexts = WhatWeStoreTexts {
     lead: "Here you can see what we store when you write to us – and what we never store. This page shows how we are set up right now.",
     kept_heading: "What we store",
     kept: [
-        "What you write: your messages and your nickname – and the notes the counsellor writes about the conversation. It is locked with a key that belongs to your conversation only.",
+        "What you write: your messages, your letters and your nickname – and the notes the counsellor writes about the conversation. It is locked with a key that belongs to your conversation only.",
         "When something last happened in the conversation, so we know when to delete it.",
         "If you get a code, we only keep a fingerprint of it – never the code itself.",
         "Numbers for our statistics: for example that a conversation started, how long the wait was and how it ended. Without what you wrote, and without anything that points to you.",

@@ -20,7 +20,14 @@ pub fn ChatPage() -> impl IntoView {
         <section class="chat" aria-labelledby="chat-heading">
             <h1 id="chat-heading">{i18n.text(|t| t.chat_page_title)}</h1>
             {move || match model.phase.get() {
-                Phase::Choose if !open => EitherOf4::A(view! { <ChatOpenStatus /> }),
+                // Closed: a letter can be written now and answered later.
+                Phase::Choose if !open => EitherOf4::A(view! {
+                    <ChatOpenStatus />
+                    <p class="letter-link">
+                        {i18n.text(|t| t.letter_lead)} " "
+                        <a class="button" href="/brev">{i18n.text(|t| t.letter_link)}</a>
+                    </p>
+                }),
                 Phase::Choose if model.closed.get() => EitherOf4::B(notice(|t| t.chat_closed)),
                 Phase::Choose => EitherOf4::C(view! { <Chooser /> }),
                 Phase::ReloadNeeded => EitherOf4::B(notice(|t| t.reload_needed)),

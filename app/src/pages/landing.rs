@@ -21,6 +21,10 @@ pub fn Landing() -> impl IntoView {
                     <a class="button cta" href="/chat">{i18n.text(|t| t.chat_cta)}</a>
                 </p>
             })}
+            <p class="letter-link">
+                {i18n.text(|t| t.letter_lead)} " "
+                <a href="/brev">{i18n.text(|t| t.letter_link)}</a>
+            </p>
             <p>{i18n.text(|t| t.landing_who)}</p>
             <ul class="promises">
                 {(0..3)

@@ -1,6 +1,7 @@
-//! Retention: anonymous conversations are deleted a configured number of
-//! days (default 30) after their last activity; closed treatment cases after
-//! theirs (see `cases::purge_expired`; bookings keep tidy in `booking`).
+//! Retention: anonymous conversations and letter threads are deleted a
+//! configured number of days (default 30) after their last activity; closed
+//! treatment cases after theirs (see `cases::purge_expired`; bookings keep
+//! tidy in `booking`).
 //!
 //! Each purge goes through [`ConversationStore::delete`], which deletes the
 //! conversation's data key first and then its rows, so what is left in any
@@ -35,6 +36,12 @@ pub async fn keep_purging(chat: ChatService, every: Duration) {
             // Not fatal: the next round tries again.
             Err(error) => tracing::warn!(%error, "cannot delete conversations past retention"),
         }
+        // Letter threads, by the same retention as conversations, key first.
+        match purge_letters(&chat, now_millis()).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "letter threads deleted after their retention"),
+            Err(error) => tracing::warn!(%error, "cannot delete letter threads past retention"),
+        }
         // Closed treatment cases past their own retention, key first too.
         match crate::cases::purge_expired(chat.store.db(), now_millis()).await {
             Ok(0) => {}
@@ -42,6 +49,13 @@ pub async fn keep_purging(chat: ChatService, every: Duration) {
             Err(error) => tracing::warn!(%error, "cannot delete closed cases past retention"),
         }
     }
+}
+
+/// Deletes every letter thread whose last activity is older than the
+/// retention at `now` (Unix ms), data key first; returns how many.
+pub async fn purge_letters(chat: &ChatService, now: i64) -> Result<u64, sqlx::Error> {
+    let retention = i64::try_from(chat.retention.as_millis()).unwrap_or(i64::MAX);
+    crate::letters::store::purge_inactive(chat.store.db(), now.saturating_sub(retention)).await
 }
 
 /// Deletes every conversation whose last activity is older than the

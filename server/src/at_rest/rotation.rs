@@ -29,8 +29,8 @@ pub struct KeyTable {
 }
 
 /// Every table with wrapped data keys: conversations, bookings and group
-/// sign-ups (see `booking::WRAPPED_KEYS`), treatment cases (see
-/// `cases::WRAPPED_KEYS`). A test checks that this list covers theirs.
+/// sign-ups (see `booking::WRAPPED_KEYS`), letter threads (see
+/// `letters::WRAPPED_KEYS`), treatment cases (see `cases::WRAPPED_KEYS`). A test checks that this list covers theirs.
 pub const KEY_TABLES: &[KeyTable] = &[
     KeyTable {
         table: "conversation_keys",
@@ -55,6 +55,12 @@ pub const KEY_TABLES: &[KeyTable] = &[
         id_column: "id",
         key_column: "data_key",
         owner: |id| crate::crypto::context("group-evaluation", &[id]),
+    },
+    KeyTable {
+        table: "letter_threads",
+        id_column: "id",
+        key_column: "data_key",
+        owner: crate::letters::store::owner,
     },
     KeyTable {
         table: "treatment_cases",
@@ -170,6 +176,7 @@ mod tests {
         for (table, id, key, kind) in crate::booking::WRAPPED_KEYS
             .iter()
             .chain(crate::cases::WRAPPED_KEYS)
+            .chain(crate::letters::WRAPPED_KEYS.iter())
         {
             assert!(listed(table, id, key, kind), "{table} is not rotated");
         }

@@ -84,7 +84,7 @@ async fn style() -> Response {
 }
 
 /// The language: the `lang` cookie the switch sets, else `Accept-Language`.
-fn lang(headers: &HeaderMap) -> Lang {
+pub(crate) fn lang(headers: &HeaderMap) -> Lang {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -102,7 +102,7 @@ fn lang(headers: &HeaderMap) -> Lang {
 }
 
 /// Escapes text for HTML content and attributes.
-fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -149,7 +149,7 @@ fn page(state: &AppState, lang: Lang, status: StatusCode, body: &str) -> Respons
 }
 
 /// The main stylesheet's URL (content-hashed in a release build).
-fn stylesheet(state: &AppState) -> String {
+pub(crate) fn stylesheet(state: &AppState) -> String {
     let options = &state.leptos_options;
     let mut name = options.output_name.to_string();
     if options.hash_files
@@ -216,7 +216,7 @@ fn failure(state: &AppState, lang: Lang, error: BookingError, then: &str) -> Res
 }
 
 /// "tirsdag 1. december" / "Tuesday 1 December", Copenhagen date.
-fn day_name(ms: i64, lang: Lang) -> String {
+pub(crate) fn day_name(ms: i64, lang: Lang) -> String {
     let Some(at) = DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&Copenhagen)) else {
         return String::new();
     };
@@ -231,7 +231,7 @@ fn day_name(ms: i64, lang: Lang) -> String {
 }
 
 /// "14:00", Copenhagen time.
-fn clock(ms: i64) -> String {
+pub(crate) fn clock(ms: i64) -> String {
     DateTime::from_timestamp_millis(ms)
         .map(|t| t.with_timezone(&Copenhagen))
         .map(|t| format!("{:02}:{:02}", t.hour(), t.minute()))

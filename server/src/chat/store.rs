@@ -296,8 +296,9 @@ fn message_from_row(
 }
 
 /// Rounds a timestamp down to the hour: statistics need no finer time, and
-/// coarse times are harder to match with anything else.
-fn hour_bucket(millis: i64) -> i64 {
+/// coarse times are harder to match with anything else. Shared with the
+/// letters' events ([`crate::letters::store`]).
+pub fn hour_bucket(millis: i64) -> i64 {
     millis - millis.rem_euclid(3_600_000)
 }
 

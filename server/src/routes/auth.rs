@@ -55,6 +55,7 @@ pub fn router(https: bool, auth: Arc<AuthSettings>) -> Router<AppState> {
         .route("/api/session/totp", axum::routing::delete(totp_disable))
         .merge(crate::routes::admin::router())
         .merge(crate::booking::console::router())
+        .merge(crate::letters::console::router())
         .merge(crate::routes::cases::router())
         .layer(Extension(Arc::new(LoginLimiter::new())))
         .layer(Extension(auth))

@@ -71,7 +71,59 @@ const PATHS: &[(&str, Path)] = &[
         "a parent's phone booking, group sign-up and evaluation",
         |app| Box::pin(a_parent_books_a_call_and_joins_a_group(app)),
     ),
+    (
+        "a young person's letter, a drafted answer and a reply",
+        |app| Box::pin(a_young_person_writes_a_letter(app)),
+    ),
 ];
+
+async fn a_young_person_writes_a_letter(app: &TestApp) {
+    let letter = all_canaries();
+    let form = |path: &str, fields: Vec<(&str, &str)>| {
+        app.client
+            .post(format!("{}{path}", app.address))
+            .header("accept-language", "da")
+            .form(&fields)
+            .send()
+    };
+    let sent = form("/brev", vec![("role", "young_person"), ("text", &letter)])
+        .await
+        .expect("answered");
+    assert_eq!(sent.status(), 200, "the letter is stored");
+    let html = sent.text().await.expect("html");
+    let code = crate::booking::between(&html, "data-testid=\"letter-code\">", "</p>")
+        .expect("a code")
+        .to_owned();
+    let cookie = log_in_counsellor(app, "canary-lea", "Lea").await;
+    let id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM letter_threads")
+        .fetch_one(app.db.pool())
+        .await
+        .expect("a thread");
+    for (method, action) in [
+        (reqwest::Method::PUT, "draft"),
+        (reqwest::Method::POST, "send"),
+    ] {
+        let answered = app
+            .client
+            .request(method, format!("{}/api/letters/{id}/{action}", app.address))
+            .header("origin", &app.address)
+            .header("cookie", &cookie)
+            .json(&serde_json::json!({ "text": format!("Kære {}, ring ikke til {}", CANARIES[0], CANARIES[2]) }))
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(answered.status(), 200, "{action}");
+    }
+    let replied = form("/brev/svar/skriv", vec![("code", &code), ("text", &letter)])
+        .await
+        .expect("answered");
+    assert_eq!(replied.status(), 200, "the reply is stored");
+    let html = replied.text().await.expect("html");
+    assert!(
+        html.contains("Kanariefugl"),
+        "the letters open for the writer"
+    );
+}
 
 async fn a_parent_books_a_call_and_joins_a_group(app: &TestApp) {
     use server::booking::groups::{self, Audience, Evaluation, NewCourse, Session};

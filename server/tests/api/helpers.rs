@@ -29,6 +29,8 @@ pub struct TestApp {
     pub db: Db,
     /// The booking service on this app's database and master key.
     pub booking: server::booking::BookingService,
+    /// The letters service on this app's database and master key.
+    pub letters: server::letters::LetterService,
     /// The running app's chat service (its store seals with the app's vault).
     pub chat: server::chat::ChatService,
     pub data_dir: PathBuf,
@@ -117,6 +119,7 @@ pub async fn spawn_with(settings: Settings, schema: Option<String>) -> TestApp {
     let address = format!("http://127.0.0.1:{}", application.port());
     let db = application.state().db.clone();
     let booking = application.state().booking.clone();
+    let letters = application.state().letters.clone();
     let chat = application.state().chat.clone();
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(application.run_until(async move {
@@ -131,6 +134,7 @@ pub async fn spawn_with(settings: Settings, schema: Option<String>) -> TestApp {
         client,
         db,
         booking,
+        letters,
         chat,
         data_dir,
         stop: Some(stop),

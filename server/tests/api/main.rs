@@ -17,6 +17,7 @@ mod config;
 mod console_page;
 mod health;
 mod hours;
+mod letters;
 mod logging;
 mod notes;
 mod pages;
