@@ -18,6 +18,7 @@ mod console_page;
 mod health;
 mod hours;
 mod logging;
+mod nodes;
 mod notes;
 mod pages;
 mod restart;
