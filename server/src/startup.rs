@@ -8,7 +8,7 @@ use crate::chat::code::{CodeKey, CodeKeyError};
 use crate::chat::hub::Hub;
 use crate::chat::store::ConversationStore;
 use crate::config::Settings;
-use crate::db::{Db, DbError};
+use crate::db::{Backend, Db, DbError};
 use crate::routes::{health, manifest, ws};
 use crate::security::security_headers;
 use crate::state::AppState;
@@ -67,6 +67,9 @@ pub enum StartupError {
     /// A coordinator's stored settings could not be read.
     #[error("cannot read the stored settings: {0}")]
     Settings(#[from] crate::settings::SettingsError),
+    /// LISTEN/NOTIFY between nodes could not be set up (PostgreSQL).
+    #[error(transparent)]
+    Cluster(#[from] crate::chat::cluster::ClusterError),
     /// The data folder could not be created.
     #[error("cannot create the data folder {path}: {source}")]
     DataDir {
@@ -146,9 +149,25 @@ impl Application {
         };
         let store = ConversationStore::new(db.clone(), vault.clone());
         crate::at_rest::legacy::seal_legacy(&store).await?;
+        let hub = Hub::new();
+        // PostgreSQL may have other nodes: their events reach this one's
+        // sockets through LISTEN/NOTIFY (see chat::cluster).
+        let (node, cluster_tasks) = match db.backend() {
+            Backend::Postgres => {
+                let (node, tasks) = crate::chat::cluster::join(
+                    &settings.database_url(),
+                    hub.clone(),
+                    store.clone(),
+                )
+                .await?;
+                (Some(node), tasks)
+            }
+            Backend::Sqlite => (None, Vec::new()),
+        };
         let chat = ChatService {
             store,
-            hub: Hub::new(),
+            hub,
+            node,
             rng,
             new_chats: Arc::default(),
             code_key: Arc::new(code_key),
@@ -175,7 +194,8 @@ impl Application {
         };
 
         let sessions = DbSessionStore::new(db.clone());
-        let background = vec![
+        let mut background = cluster_tasks;
+        background.extend([
             tokio::spawn(
                 sessions
                     .clone()
@@ -191,7 +211,7 @@ impl Application {
                 state.chat.clone(),
                 crate::at_rest::retention::PURGE_EVERY,
             )),
-        ];
+        ]);
         let auth = Arc::new(AuthSettings::from_settings(&settings)?);
         let router = router(state.clone(), &settings, hashed, auth)
             .layer(session_layer_for(sessions, &settings));

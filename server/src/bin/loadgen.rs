@@ -56,6 +56,7 @@ const USAGE: &str = "\
 usage: loadgen --url http://HOST:PORT --password PW [--conversations N (100)]
          [--counsellors K (N/50)] [--login-prefix P (loadtest)] [--messages M (20)]
          [--interval-ms MS (1000)] [--ramp-secs S (5)] [--server-pid PID]
+         [--console-url http://HOST:PORT (--url): consoles on another node]
 The counsellor accounts P1..PK must exist (`counsellor add`, password on stdin).";
 
 /// How long after the last scheduled send messages may still arrive.
@@ -75,6 +76,8 @@ const TICKS_PER_SEC: f64 = 100.0;
 
 struct Args {
     url: String,
+    /// Where the consoles connect (another node of the same deployment).
+    console_url: String,
     password: String,
     login_prefix: String,
     conversations: usize,
@@ -87,6 +90,7 @@ struct Args {
 
 fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     let (mut url, mut password, mut k, mut server_pid) = (None, None, None, None);
+    let mut console_url: Option<String> = None;
     let (mut n, mut messages, mut interval_ms, mut ramp) = (100, 20, 1000, 5);
     let mut login_prefix = "loadtest".to_owned();
     while let Some(flag) = it.next() {
@@ -97,6 +101,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
         let bad = |_| format!("{flag}: not a number: {value:?}");
         match flag.as_str() {
             "--url" => url = Some(value.trim_end_matches('/').to_owned()),
+            "--console-url" => console_url = Some(value.trim_end_matches('/').to_owned()),
             "--password" => password = Some(value),
             "--login-prefix" => login_prefix = value,
             "--conversations" => n = value.parse().map_err(bad)?,
@@ -108,9 +113,15 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    let url = url.filter(|u| u.starts_with("http://"));
+    let url = url
+        .filter(|u| u.starts_with("http://"))
+        .ok_or("--url http://host:port is required (no TLS)")?;
+    let console_url = console_url
+        .filter(|u| u.starts_with("http://"))
+        .unwrap_or_else(|| url.clone());
     Ok(Args {
-        url: url.ok_or("--url http://host:port is required (no TLS)")?,
+        url,
+        console_url,
         password: password.ok_or("--password is required")?,
         login_prefix,
         conversations: n.max(1),
@@ -309,8 +320,8 @@ fn frame<T: serde::de::DeserializeOwned>(
 /// Logs a counsellor in and opens the console; returns after the welcome.
 async fn open_console(shared: &Shared, args: &Args, login: &str) -> Result<Socket, String> {
     let response = reqwest::Client::new()
-        .post(format!("{}/api/session", args.url))
-        .header("origin", &args.url)
+        .post(format!("{}/api/session", args.console_url))
+        .header("origin", &args.console_url)
         .json(&serde_json::json!({ "login": login, "password": args.password }))
         .send()
         .await
@@ -332,7 +343,7 @@ async fn open_console(shared: &Shared, args: &Args, login: &str) -> Result<Socke
     let cookie = cookie
         .and_then(|c| c.split(';').next())
         .ok_or("no session cookie")?;
-    let mut socket = connect(shared, &args.url, "/ws/console", cookie, None).await?;
+    let mut socket = connect(shared, &args.console_url, "/ws/console", cookie, None).await?;
     send(
         &mut socket,
         &ConsoleClientMsg::Hello {

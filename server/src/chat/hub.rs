@@ -2,13 +2,20 @@
 //! queue changed. Events are published only *after* what they describe is
 //! stored, so a subscriber that misses one (a lagging receiver, a reconnect)
 //! can always catch up from the database. Typing is relayed, never stored.
+//!
+//! With several server nodes on one PostgreSQL database, everything
+//! published here is also handed to [`super::cluster`] (through
+//! [`Hub::forward_to`]), which passes it to the other nodes with
+//! LISTEN/NOTIFY; what other nodes publish comes back in through the
+//! `*_local` methods, which do not forward again.
 
 use super::queue::QueueSnapshot;
 use app::protocol::console::{CounsellorStatus, ReturnReason};
 use app::protocol::{ChatMessage, Sender};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use tokio::sync::{broadcast, watch};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use tokio::sync::{broadcast, mpsc, watch};
 
 /// Events in one conversation, fanned out to both sides' sockets.
 #[derive(Clone, Debug)]
@@ -49,6 +56,46 @@ pub enum ConversationEvent {
         /// Why it went back to the queue (when `to` is `None`).
         reason: ReturnReason,
     },
+    /// Messages up to this `seq` were stored on another node: read what
+    /// this socket has not delivered yet from the database.
+    Stored(u64),
+    /// Events may have been missed (this node's LISTEN connection dropped):
+    /// re-read the conversation and its messages from the database.
+    Resync,
+}
+
+/// What this node tells the other nodes (see [`super::cluster`]).
+#[derive(Clone, Debug)]
+pub enum Signal {
+    /// An event in one conversation.
+    Conversation(i64, ConversationEvent),
+    /// The queue changed.
+    Queue,
+    /// Who is on duty here, or a status, changed.
+    Team,
+    /// A chat was given to a counsellor.
+    Given(GivenChat),
+    /// A counsellor session ended (logout).
+    SessionEnded(tower_sessions::session::Id),
+}
+
+/// How many signals may wait for the cluster publisher; beyond it the other
+/// nodes are told to re-read everything instead (nothing is lost).
+pub const OUTBOX_CAPACITY: usize = 65_536;
+
+/// The counsellors on duty on another node, as it last announced them.
+#[derive(Clone, Debug)]
+struct RemoteTeam {
+    seen: std::time::Instant,
+    members: HashMap<i64, Member>,
+}
+
+/// Where this hub's signals go to the other nodes (PostgreSQL only).
+#[derive(Debug, Default)]
+struct Outbox {
+    sender: OnceLock<mpsc::Sender<Signal>>,
+    /// A signal did not fit: the publisher asks every node to resync.
+    overflowed: AtomicBool,
 }
 
 /// A counsellor on duty as the team sees them. Kept in memory with the
@@ -97,6 +144,10 @@ pub struct Hub {
     team: Arc<watch::Sender<u64>>,
     /// Chats given to a counsellor (every console filters its own).
     given: Arc<broadcast::Sender<GivenChat>>,
+    /// Counsellors on duty on other nodes, by node id.
+    remote: Arc<Mutex<HashMap<String, RemoteTeam>>>,
+    /// Signals for the other nodes, when there are any.
+    outbox: Arc<Outbox>,
 }
 
 /// A counsellor's console being open; dropping it goes off duty.
@@ -151,7 +202,111 @@ impl Hub {
             members: Arc::new(Mutex::new(HashMap::new())),
             team: Arc::new(watch::channel(0).0),
             given: Arc::new(broadcast::channel(64).0),
+            remote: Arc::new(Mutex::new(HashMap::new())),
+            outbox: Arc::new(Outbox::default()),
         }
+    }
+
+    /// From now on every event, queue and team change is also sent to
+    /// `sender` (the cluster publisher). Set once, at startup.
+    pub fn forward_to(&self, sender: mpsc::Sender<Signal>) {
+        let _ = self.outbox.sender.set(sender);
+    }
+
+    /// Whether this hub tells other nodes what happens (several nodes).
+    pub fn is_clustered(&self) -> bool {
+        self.outbox.sender.get().is_some()
+    }
+
+    fn forward(&self, signal: Signal) {
+        if let Some(sender) = self.outbox.sender.get()
+            && sender.try_send(signal).is_err()
+        {
+            self.outbox.overflowed.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether signals were dropped since the last call (the publisher then
+    /// asks every node to resync from the database).
+    pub fn take_overflow(&self) -> bool {
+        self.outbox.overflowed.swap(false, Ordering::Relaxed)
+    }
+
+    /// The counsellors on duty on this node (what it announces to others).
+    pub fn local_members(&self) -> Vec<(i64, Member)> {
+        let on_duty = lock(&self.on_duty);
+        lock(&self.members)
+            .iter()
+            .filter(|(id, _)| on_duty.contains_key(id))
+            .map(|(id, m)| (*id, m.clone()))
+            .collect()
+    }
+
+    /// Whether another node has announced itself (and not timed out).
+    pub fn knows_node(&self, node: &str) -> bool {
+        lock(&self.remote).contains_key(node)
+    }
+
+    /// Records who is on duty on another node (its announcement).
+    pub fn set_remote_team(&self, node: &str, members: Vec<(i64, Member)>) {
+        let changed = {
+            let mut remote = lock(&self.remote);
+            let members: HashMap<i64, Member> = members.into_iter().collect();
+            let before = remote.get(node).map(|team| team.members.len());
+            let changed = before != Some(members.len())
+                || remote.get(node).is_some_and(|team| {
+                    team.members.iter().any(|(id, m)| {
+                        members
+                            .get(id)
+                            .is_none_or(|n| n.status != m.status || n.max_chats != m.max_chats)
+                    })
+                });
+            // Kept even when empty: the node is known (and alive).
+            remote.insert(
+                node.to_owned(),
+                RemoteTeam {
+                    seen: std::time::Instant::now(),
+                    members,
+                },
+            );
+            changed
+        };
+        if changed {
+            self.team_changed_local();
+            // Kept chats and "anyone available" depend on who is on duty.
+            self.queue_changed_local();
+        }
+    }
+
+    /// Forgets the nodes not heard from for `ttl` (a node that died).
+    pub fn expire_remote_teams(&self, ttl: std::time::Duration) {
+        let expired = {
+            let mut remote = lock(&self.remote);
+            let before = remote.len();
+            remote.retain(|_, team| team.seen.elapsed() < ttl);
+            before != remote.len()
+        };
+        if expired {
+            self.team_changed_local();
+            self.queue_changed_local();
+        }
+    }
+
+    fn remote_member(&self, counsellor: i64) -> Option<Member> {
+        lock(&self.remote)
+            .values()
+            .find_map(|team| team.members.get(&counsellor).cloned())
+    }
+
+    /// Tells every socket of this node to re-read from the database, and
+    /// the queue and team to refresh: after events may have been missed.
+    pub fn resync_local(&self) {
+        let senders: Vec<_> = self.lock().values().cloned().collect();
+        for sender in senders {
+            let _ = sender.send(ConversationEvent::Resync);
+        }
+        self.queue_changed_local();
+        self.team_changed_local();
     }
 
     /// Clocks a counsellor in ([`Hub::clock_in`]) with the name and capacity
@@ -180,7 +335,8 @@ impl Hub {
 
     /// An on-duty counsellor as the team sees them.
     pub fn member(&self, counsellor: i64) -> Option<Member> {
-        lock(&self.members).get(&counsellor).cloned()
+        let local = lock(&self.members).get(&counsellor).cloned();
+        local.or_else(|| self.remote_member(counsellor))
     }
 
     /// Everyone on duty, by id.
@@ -189,6 +345,13 @@ impl Hub {
             .iter()
             .map(|(id, m)| (*id, m.clone()))
             .collect();
+        for team in lock(&self.remote).values() {
+            for (id, member) in &team.members {
+                if !members.iter().any(|(known, _)| known == id) {
+                    members.push((*id, member.clone()));
+                }
+            }
+        }
         members.sort_by(|a, b| a.1.first_name.cmp(&b.1.first_name).then(a.0.cmp(&b.0)));
         members
     }
@@ -196,14 +359,28 @@ impl Hub {
     /// Whether someone on duty is available for new chats (what opens the
     /// chat to new visitors when the service asks for it).
     pub fn anyone_available(&self) -> bool {
-        let on_duty = lock(&self.on_duty);
-        lock(&self.members)
-            .iter()
-            .any(|(id, m)| m.status == CounsellorStatus::Available && on_duty.contains_key(id))
+        let here = {
+            let on_duty = lock(&self.on_duty);
+            lock(&self.members)
+                .iter()
+                .any(|(id, m)| m.status == CounsellorStatus::Available && on_duty.contains_key(id))
+        };
+        here || lock(&self.remote).values().any(|team| {
+            team.members
+                .values()
+                .any(|m| m.status == CounsellorStatus::Available)
+        })
     }
 
-    /// Tells every console the team changed (status, load, on duty).
+    /// Tells every console (on every node) the team changed (status, load,
+    /// on duty).
     pub fn team_changed(&self) {
+        self.team_changed_local();
+        self.forward(Signal::Team);
+    }
+
+    /// [`Hub::team_changed`] on this node only (another node told us).
+    pub fn team_changed_local(&self) {
         self.team
             .send_modify(|version| *version = version.wrapping_add(1));
     }
@@ -215,6 +392,12 @@ impl Hub {
 
     /// Tells the receiving counsellor's consoles about a chat given to them.
     pub fn give(&self, given: GivenChat) {
+        self.forward(Signal::Given(given.clone()));
+        self.give_local(given);
+    }
+
+    /// [`Hub::give`] on this node only (another node told us).
+    pub fn give_local(&self, given: GivenChat) {
         let _ = self.given.send(given);
     }
 
@@ -226,6 +409,12 @@ impl Hub {
     /// Tells the consoles of a counsellor session that it has ended (the
     /// counsellor logged out): they close at once.
     pub fn session_ended(&self, session: tower_sessions::session::Id) {
+        self.forward(Signal::SessionEnded(session));
+        self.session_ended_local(session);
+    }
+
+    /// [`Hub::session_ended`] on this node only (another node told us).
+    pub fn session_ended_local(&self, session: tower_sessions::session::Id) {
         let _ = self.ended_sessions.send(session);
     }
 
@@ -235,8 +424,8 @@ impl Hub {
     }
 
     /// Marks a counsellor on duty while the returned guard lives (one per
-    /// open console). This process only: several nodes (a later issue)
-    /// need it in the database.
+    /// open console). Other nodes learn of it from this node's team
+    /// announcements (see [`super::cluster`]).
     pub fn clock_in(&self, counsellor: i64) -> OnDuty {
         *lock(&self.on_duty).entry(counsellor).or_insert(0) += 1;
         self.queue_changed();
@@ -248,7 +437,19 @@ impl Hub {
 
     /// Whether the counsellor has a console open.
     pub fn is_on_duty(&self, counsellor: i64) -> bool {
+        lock(&self.on_duty).contains_key(&counsellor) || self.remote_member(counsellor).is_some()
+    }
+
+    /// Whether the counsellor has a console open on this node.
+    pub fn is_on_duty_here(&self, counsellor: i64) -> bool {
         lock(&self.on_duty).contains_key(&counsellor)
+    }
+
+    /// Whether some socket of this node follows the conversation.
+    pub fn is_followed_here(&self, conversation: i64) -> bool {
+        self.lock()
+            .get(&conversation)
+            .is_some_and(|sender| sender.receiver_count() > 0)
     }
 
     /// Receives the conversation's events from now on. Subscribe *before*
@@ -262,6 +463,14 @@ impl Hub {
 
     /// Sends an event to the conversation's current subscribers (none is fine).
     pub fn publish(&self, conversation: i64, event: ConversationEvent) {
+        if self.is_clustered() {
+            self.forward(Signal::Conversation(conversation, event.clone()));
+        }
+        self.publish_local(conversation, event);
+    }
+
+    /// [`Hub::publish`] on this node only (another node told us).
+    pub fn publish_local(&self, conversation: i64, event: ConversationEvent) {
         let mut map = self.lock();
         if let Some(sender) = map.get(&conversation) {
             if sender.receiver_count() == 0 {
@@ -285,6 +494,12 @@ impl Hub {
 
     /// Wakes everyone watching the queue (consoles; people waiting).
     pub fn queue_changed(&self) {
+        self.queue_changed_local();
+        self.forward(Signal::Queue);
+    }
+
+    /// [`Hub::queue_changed`] on this node only (another node told us).
+    pub fn queue_changed_local(&self) {
         self.queue
             .send_modify(|version| *version = version.wrapping_add(1));
     }

@@ -1,6 +1,7 @@
 //! The anonymous chat: storage, the in-process relay, and the visitor's
 //! socket. The counsellor's socket lives in [`crate::console`].
 
+pub mod cluster;
 pub mod code;
 pub mod hub;
 pub mod limit;
@@ -51,6 +52,9 @@ pub struct ChatService {
     pub shutdown: watch::Receiver<bool>,
     /// How the service works with chats (transfers, auto-return, notes).
     pub work: std::sync::Arc<crate::console::ChatWork>,
+    /// This node among several on one PostgreSQL database (`None` on
+    /// SQLite, which is one node by nature).
+    pub node: Option<cluster::Node>,
 }
 
 impl ChatService {

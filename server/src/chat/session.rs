@@ -391,6 +391,50 @@ impl Connection {
         }
     }
 
+    /// Events may have been missed (the node's LISTEN connection dropped):
+    /// sends the messages this socket lacks, then whatever changed about
+    /// the conversation meanwhile (taken, ended, deleted).
+    async fn resync(&mut self, socket: &mut WebSocket, chat: &ChatService) -> Result<(), Exit> {
+        let Some(now) = chat
+            .store
+            .get(self.conversation.id)
+            .await
+            .map_err(|error| unavailable(&error))?
+        else {
+            return Err(Exit::Close(close_code::UNKNOWN_CONVERSATION, "deleted"));
+        };
+        self.catch_up(socket, chat).await?;
+        let before = self.conversation.state;
+        self.conversation.state = now.state;
+        match now.state {
+            State::Active if before == State::Waiting => {
+                if let ChatState::Talking { counsellor } = chat_state(chat, &now).await? {
+                    send(
+                        socket,
+                        &ChatServerMsg::CounsellorJoined {
+                            first_name: counsellor,
+                        },
+                    )
+                    .await?;
+                }
+            }
+            State::Ended if before != State::Ended => {
+                send(
+                    socket,
+                    &ChatServerMsg::Ended {
+                        by: Sender::Counsellor,
+                    },
+                )
+                .await?;
+                if now.blocked {
+                    return Err(Exit::Close(close_code::BLOCKED, "conversation ended"));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
     /// Sends every stored message after what this socket delivered.
     async fn catch_up(&mut self, socket: &mut WebSocket, chat: &ChatService) -> Result<(), Exit> {
         loop {
@@ -692,6 +736,12 @@ impl Connection {
             // without a gap (a new counsellor's name comes with
             // CounsellorJoined when someone has it).
             Ok(ConversationEvent::Handed { .. }) => Ok(()),
+            // Stored through another node: read what this socket lacks.
+            Ok(ConversationEvent::Stored(seq)) if seq > self.delivered => {
+                self.catch_up(socket, chat).await
+            }
+            Ok(ConversationEvent::Stored(_)) => Ok(()),
+            Ok(ConversationEvent::Resync) => self.resync(socket, chat).await,
             Err(RecvError::Lagged(_)) => self.catch_up(socket, chat).await,
             Err(RecvError::Closed) => Err(Exit::Close(close_code::SERVICE_RESTART, "relay closed")),
         }

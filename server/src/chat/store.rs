@@ -295,6 +295,19 @@ fn message_from_row(
     }))
 }
 
+/// Undoes the number a message took (inside its transaction, which holds
+/// the row's lock) when it is not stored after all.
+async fn give_back_seq(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    conversation: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE conversations SET next_seq = next_seq - 1 WHERE id = $1")
+        .bind(conversation)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Rounds a timestamp down to the hour: statistics need no finer time, and
 /// coarse times are harder to match with anything else. Shared with the
 /// letters' events ([`crate::letters::store`]).
@@ -319,18 +332,214 @@ pub struct Opening {
     pub course_token: String,
 }
 
+/// Most messages stored in one transaction by the group-commit writer.
+pub const MAX_GROUP: usize = 128;
+
+/// Messages waiting for a group-commit writer, per writer.
+const WRITER_QUEUE: usize = 4_096;
+
+/// One message waiting to be stored, and who waits for the answer.
+#[derive(Debug)]
+struct Pending {
+    conversation: i64,
+    from: Sender,
+    client_id: String,
+    text: String,
+    reply: tokio::sync::oneshot::Sender<Result<Appended, StoreError>>,
+}
+
 /// Conversation storage on the shared database.
 #[derive(Clone, Debug)]
 pub struct ConversationStore {
     db: Db,
     /// Wraps and unwraps each conversation's data key.
     vault: Arc<Vault>,
+    /// The group-commit writers (started at the first message): each
+    /// stores the messages that arrived together in one transaction.
+    writers: Arc<std::sync::OnceLock<Vec<tokio::sync::mpsc::Sender<Pending>>>>,
 }
 
 impl ConversationStore {
     /// The store on `db`, sealing content with keys wrapped by `vault`.
     pub fn new(db: Db, vault: Arc<Vault>) -> Self {
-        ConversationStore { db, vault }
+        ConversationStore {
+            db,
+            vault,
+            writers: Arc::default(),
+        }
+    }
+
+    /// Starts the group-commit writers: one on SQLite (it has one writer at
+    /// a time anyway), a few on PostgreSQL. A conversation always goes to
+    /// the same writer, so its messages keep their order.
+    fn start_writers(&self) -> Vec<tokio::sync::mpsc::Sender<Pending>> {
+        let count = match self.db.backend() {
+            crate::db::Backend::Sqlite => 1,
+            crate::db::Backend::Postgres => 4,
+        };
+        (0..count)
+            .map(|_| {
+                let (sender, receiver) = tokio::sync::mpsc::channel(WRITER_QUEUE);
+                // Its own handle without writers: no cycle keeps it alive
+                // once every sender is gone.
+                let store = ConversationStore::new(self.db.clone(), self.vault.clone());
+                tokio::spawn(store.write_groups(receiver));
+                sender
+            })
+            .collect()
+    }
+
+    /// The group-commit loop: takes whatever messages are waiting (up to
+    /// [`MAX_GROUP`]), stores them in one transaction, and answers each
+    /// after the commit. Under light load a group is one message and this
+    /// costs nothing extra; under heavy load one commit (one fsync) serves
+    /// many messages.
+    async fn write_groups(self, mut receiver: tokio::sync::mpsc::Receiver<Pending>) {
+        let mut group = Vec::with_capacity(MAX_GROUP);
+        while receiver.recv_many(&mut group, MAX_GROUP).await > 0 {
+            self.write_group(&mut group).await;
+        }
+    }
+
+    async fn write_group(&self, group: &mut Vec<Pending>) {
+        // One lock order for every transaction (by conversation), so two
+        // nodes' groups never wait for each other in a circle; the sort is
+        // stable, so each conversation keeps its order.
+        group.sort_by_key(|pending| pending.conversation);
+        match self.append_group(group).await {
+            Ok(results) => {
+                for (pending, result) in group.drain(..).zip(results) {
+                    let _ = pending.reply.send(result);
+                }
+            }
+            Err(error) => {
+                // The whole group was rolled back: store each on its own,
+                // so one failure answers only its own sender.
+                tracing::warn!(%error, size = group.len(), "a message group failed; storing one by one");
+                for pending in group.drain(..) {
+                    let result = self
+                        .append_alone(
+                            pending.conversation,
+                            pending.from,
+                            &pending.client_id,
+                            &pending.text,
+                        )
+                        .await;
+                    let _ = pending.reply.send(result);
+                }
+            }
+        }
+    }
+
+    /// Stores a group in one transaction. `Err` only when the transaction
+    /// itself failed (nothing of it is stored); each message's own outcome
+    /// (ended, deleted, a retry) is in its result.
+    async fn append_group(
+        &self,
+        group: &[Pending],
+    ) -> Result<Vec<Result<Appended, StoreError>>, sqlx::Error> {
+        let now = now_millis();
+        let mut tx = self.db.pool().begin().await?;
+        let mut keys: std::collections::HashMap<i64, DataKey> = std::collections::HashMap::new();
+        let mut results = Vec::with_capacity(group.len());
+        for pending in group {
+            let conversation = pending.conversation;
+            // Writing first takes the row's write lock at once and numbers
+            // the message; the key comes back with it (one round trip).
+            let row: Option<(i64, Option<Vec<u8>>)> = sqlx::query_as(
+                "UPDATE conversations SET next_seq = next_seq + 1, last_activity_at = $2 \
+                 WHERE id = $1 AND state <> 'ended' RETURNING next_seq - 1, \
+                 (SELECT wrapped FROM conversation_keys \
+                 WHERE conversation_keys.conversation_id = conversations.id)",
+            )
+            .bind(conversation)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((seq, wrapped)) = row else {
+                let exists: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM conversations WHERE id = $1")
+                        .bind(conversation)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                results.push(Err(match exists {
+                    Some(_) => StoreError::Ended,
+                    None => StoreError::NotFound,
+                }));
+                continue;
+            };
+            let key = match keys.entry(conversation) {
+                std::collections::hash_map::Entry::Occupied(key) => Ok(key.into_mut()),
+                std::collections::hash_map::Entry::Vacant(slot) => match wrapped
+                    .ok_or(StoreError::NotFound)
+                    .and_then(|w| Ok(self.vault.unwrap(&w, &key_owner(conversation))?))
+                {
+                    Ok(key) => Ok(slot.insert(key)),
+                    Err(error) => Err(error),
+                },
+            };
+            let sealed = key.and_then(|key| {
+                Ok(key.seal_text(&message_context(conversation, seq), &pending.text)?)
+            });
+            let body = match sealed {
+                Ok(body) => body,
+                Err(error) => {
+                    give_back_seq(&mut tx, conversation).await?;
+                    results.push(Err(error));
+                    continue;
+                }
+            };
+            let inserted = sqlx::query(
+                "INSERT INTO messages (conversation_id, seq, client_id, sender, body, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (conversation_id, client_id) DO NOTHING",
+            )
+            .bind(conversation)
+            .bind(seq)
+            .bind(&pending.client_id)
+            .bind(to_db(&pending.from))
+            .bind(body)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            if inserted.rows_affected() == 0 {
+                // A retry of a stored message: undo the number taken and
+                // answer with the original.
+                give_back_seq(&mut tx, conversation).await?;
+                let row = sqlx::query(
+                    "SELECT seq, client_id, sender, body, created_at FROM messages \
+                     WHERE conversation_id = $1 AND client_id = $2",
+                )
+                .bind(conversation)
+                .bind(&pending.client_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                let original = match keys.get(&conversation) {
+                    Some(key) => message_from_row(&row, key, conversation)?,
+                    None => None,
+                };
+                results.push(
+                    original
+                        .map(|message| Appended {
+                            message,
+                            duplicate: true,
+                        })
+                        .ok_or(StoreError::Crypto(CryptoError::Tampered)),
+                );
+                continue;
+            }
+            results.push(Ok(Appended {
+                message: ChatMessage {
+                    seq: u64::try_from(seq).unwrap_or_default(),
+                    client_id: pending.client_id.clone(),
+                    from: pending.from,
+                    text: pending.text.clone(),
+                    at: now,
+                },
+                duplicate: false,
+            }));
+        }
+        tx.commit().await?;
+        Ok(results)
     }
 
     /// The database underneath (for lookups outside conversations).
@@ -505,8 +714,43 @@ impl ConversationStore {
 
     /// Stores a message once: a retry with the same `client_id` returns the
     /// message stored the first time, with `duplicate = true`. The message is
-    /// durable when this returns.
+    /// durable when this returns: it waits for the commit of the group it
+    /// was stored with (see [`Self::write_groups`]).
     pub async fn append(
+        &self,
+        conversation: i64,
+        from: Sender,
+        client_id: &str,
+        text: &str,
+    ) -> Result<Appended, StoreError> {
+        let writers = self.writers.get_or_init(|| self.start_writers());
+        let shard = usize::try_from(
+            conversation.rem_euclid(i64::try_from(writers.len()).unwrap_or(1).max(1)),
+        )
+        .unwrap_or_default();
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let pending = Pending {
+            conversation,
+            from,
+            client_id: client_id.to_owned(),
+            text: text.to_owned(),
+            reply,
+        };
+        let Some(writer) = writers.get(shard) else {
+            return self.append_alone(conversation, from, client_id, text).await;
+        };
+        if writer.send(pending).await.is_err() {
+            return self.append_alone(conversation, from, client_id, text).await;
+        }
+        match answer.await {
+            Ok(result) => result,
+            // The writer is gone (shutting down): nothing was acknowledged.
+            Err(_) => Err(StoreError::Db(sqlx::Error::PoolClosed)),
+        }
+    }
+
+    /// [`Self::append`] in a transaction of its own (when a group failed).
+    async fn append_alone(
         &self,
         conversation: i64,
         from: Sender,
@@ -966,6 +1210,55 @@ impl ConversationStore {
         .bind(conversation)
         .execute(self.db.pool())
         .await?;
+        Ok(note.map(|note| (note, from.unwrap_or_default())))
+    }
+
+    /// Leaves a handover note (sealed) with a chat given to a colleague, so
+    /// a console on another node can read it ([`Self::read_handover`]);
+    /// the next claim, return or transfer replaces it.
+    pub async fn set_handover(
+        &self,
+        conversation: i64,
+        note: &str,
+        from: &str,
+    ) -> Result<(), StoreError> {
+        let sealed = self
+            .data_key(conversation)
+            .await?
+            .seal_text(&handover_context(conversation), note)?;
+        sqlx::query(
+            "UPDATE conversations SET handover_note = $2, handover_from = $3 WHERE id = $1",
+        )
+        .bind(conversation)
+        .bind(sealed)
+        .bind(from)
+        .execute(self.db.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The handover note a chat carries, without taking it (every console
+    /// of the receiving counsellor shows it).
+    pub async fn read_handover(
+        &self,
+        conversation: i64,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let row: Option<(Option<Vec<u8>>, Option<String>)> =
+            sqlx::query_as("SELECT handover_note, handover_from FROM conversations WHERE id = $1")
+                .bind(conversation)
+                .fetch_optional(self.db.pool())
+                .await?;
+        let Some((Some(sealed), from)) = row else {
+            return Ok(None);
+        };
+        let key = self.data_key(conversation).await?;
+        let note = open_or_report(
+            &key,
+            &handover_context(conversation),
+            &sealed,
+            "handover note",
+            conversation,
+        );
         Ok(note.map(|note| (note, from.unwrap_or_default())))
     }
 

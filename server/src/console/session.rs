@@ -459,6 +459,51 @@ impl Console {
         }
     }
 
+    /// Events may have been missed (the node's LISTEN connection dropped):
+    /// sends the messages this console lacks, then closes the chat here if
+    /// it ended or changed hands meanwhile.
+    async fn resync(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        id: i64,
+    ) -> Result<(), Exit> {
+        let Some(watch_only) = self.open.get(&id).map(|o| o.watch_only) else {
+            return Ok(());
+        };
+        let now = chat.store.get(id).await.map_err(|e| unavailable(&e))?;
+        if now.is_some() {
+            self.catch_up(socket, chat, id).await?;
+        }
+        let me = self.counsellor.id.0;
+        let frame = match now {
+            None => Some(ConsoleServerMsg::Ended {
+                conversation: id,
+                deleted: true,
+            }),
+            Some(c) if c.state == State::Ended => Some(ConsoleServerMsg::Ended {
+                conversation: id,
+                deleted: false,
+            }),
+            Some(_) if watch_only => None,
+            Some(c) if c.state == State::Waiting => Some(ConsoleServerMsg::ReturnedToQueue {
+                conversation: id,
+                reason: ReturnReason::Reassigned,
+            }),
+            Some(c) if c.counsellor_id != Some(me) => {
+                Some(ConsoleServerMsg::TransferredAway { conversation: id })
+            }
+            Some(_) => None,
+        };
+        match frame {
+            Some(frame) => {
+                self.detach(chat, id);
+                send(socket, &frame).await
+            }
+            None => Ok(()),
+        }
+    }
+
     async fn on_frame(
         &mut self,
         socket: &mut WebSocket,
@@ -712,6 +757,14 @@ impl Console {
                     return send(socket, &error(code, Some(id), None)).await;
                 }
                 self.audit_transfer(chat, id, from, to).await;
+                // The receiving console may be on another node: it reads the
+                // note from the database (notifications carry no content).
+                if chat.hub.is_clustered()
+                    && !note.is_empty()
+                    && let Err(e) = chat.store.set_handover(id, note, &from_name).await
+                {
+                    tracing::error!(error = %e, "could not store a handover note");
+                }
                 // The person sees the new name, nothing else.
                 chat.hub.publish(
                     id,
@@ -1190,6 +1243,15 @@ impl Console {
         };
         match item {
             Forwarded::Resync => self.catch_up(socket, chat, id).await,
+            // Stored through another node: read what this console lacks.
+            Forwarded::Event(ConversationEvent::Stored(seq)) => {
+                if self.open.get(&id).is_some_and(|o| seq > o.delivered) {
+                    self.catch_up(socket, chat, id).await
+                } else {
+                    Ok(())
+                }
+            }
+            Forwarded::Event(ConversationEvent::Resync) => self.resync(socket, chat, id).await,
             Forwarded::Event(ConversationEvent::Message(message)) => {
                 self.deliver(socket, chat, id, message).await
             }

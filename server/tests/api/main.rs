@@ -19,6 +19,7 @@ mod health;
 mod hours;
 mod letters;
 mod logging;
+mod nodes;
 mod notes;
 mod pages;
 mod restart;
