@@ -158,6 +158,9 @@ impl Application {
             chat,
             vault,
             booking,
+            statistics: crate::statistics::StatisticsConfig {
+                counsellors: settings.counsellors,
+            },
             https: settings.https,
         };
 

@@ -26,6 +26,8 @@ pub struct AppState {
     pub vault: Arc<crate::crypto::Vault>,
     /// Bookings and group courses: types, manage codes, purge.
     pub booking: crate::booking::BookingService,
+    /// What the statistics scale the yearly minimums to.
+    pub statistics: crate::statistics::StatisticsConfig,
     /// Served over HTTPS (WebSocket Origin checks expect `https://`).
     pub https: bool,
 }

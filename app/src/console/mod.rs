@@ -34,11 +34,15 @@
 //!   selector and alerts, the transfer dialog, the chat's side panel (notes,
 //!   handover note, concern), the coordinator's overview.
 //! - `cases` (browser): the conversion to treatment and the case pages.
+//! - [`stats_texts`]: the statistics' texts (also the server's CSV and
+//!   printable report); `statistics` (browser): the coordinators'
+//!   dashboard with its SVG charts, each beside its table.
 
 pub mod booking;
 pub mod canned;
 pub mod model;
 pub mod settings;
+pub mod stats_texts;
 pub mod texts;
 pub mod work;
 
@@ -62,6 +66,8 @@ mod flags;
 mod notes;
 #[cfg(feature = "console")]
 mod security;
+#[cfg(feature = "console")]
+mod statistics;
 #[cfg(feature = "console")]
 mod team;
 #[cfg(feature = "console")]
