@@ -330,7 +330,7 @@ fn BarChart(
         })
         .collect_view();
     view! {
-        <figure class="chart" aria-labelledby=caption.clone()>
+        <figure class="chart">
             <figcaption id=caption>{title.clone()}</figcaption>
             <div class="chart-body">
                 <svg class="chart-svg" viewBox=format!("0 0 400 {height}") role="img" aria-label=summary
@@ -391,7 +391,7 @@ fn ProgressChart(report: Report, lang: Lang) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <figure class="chart progress" aria-labelledby="chart-progress">
+        <figure class="chart progress">
             <figcaption id="chart-progress">{title.clone()}</figcaption>
             <div class="chart-body">
                 <svg class="chart-svg" viewBox=format!("0 0 430 {height}") role="img" aria-label=summary
@@ -435,8 +435,9 @@ fn FactTable(
 ) -> impl IntoView {
     let t = lang.stats();
     let heading = format!("facts-{id}");
+    let labelled_by = heading.clone();
     view! {
-        <section class="stats-facts" aria-labelledby=heading.clone()>
+        <section class="stats-facts" aria-labelledby=labelled_by>
             <h3 id=heading>{title}</h3>
             <table class="table">
                 <thead><tr>
