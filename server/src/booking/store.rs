@@ -474,7 +474,7 @@ async fn insert(
     .execute(&mut *tx)
     .await?;
     // A contact for the statistics: who booked and which type, nothing else.
-    crate::statistics::events::record(
+    events::record(
         &mut tx,
         &Event {
             kind: "booked",
@@ -581,7 +581,7 @@ async fn cancel(
         return Err(Refusal::Closed.into());
     };
     let (role, kind): (String, String) = (changed.try_get("role")?, changed.try_get("kind")?);
-    crate::statistics::events::record(
+    events::record(
         &mut tx,
         &Event {
             kind: "cancelled",
@@ -729,7 +729,7 @@ pub async fn mark(
     };
     let (role, kind): (String, String) = (changed.try_get("role")?, changed.try_get("kind")?);
     // Counted in the hour the talk began, however late it is marked.
-    crate::statistics::events::record(
+    events::record(
         &mut tx,
         &Event {
             kind: state,
