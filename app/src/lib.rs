@@ -23,8 +23,10 @@ pub mod chat;
 pub mod components;
 /// The counsellor console: compiled only into its own bundle (feature
 /// `console`), so the youth page's WASM never carries it. Its model and
-/// texts also compile for the host's unit tests.
-#[cfg(any(test, feature = "console"))]
+/// texts also compile for the host's unit tests, and for the server
+/// (`ssr`), whose statistics exports label figures from the console's
+/// translation table.
+#[cfg(any(test, feature = "console", feature = "ssr"))]
 pub mod console;
 pub mod i18n;
 pub mod pages;

@@ -20,6 +20,7 @@
 //! | `FRONT_DOOR_MASTER_KEY_PREVIOUS` | `master_key_previous` | none (comma-separated, during a rotation) |
 //! | `FRONT_DOOR_SESSION_IDLE_SECS` | `session_idle_secs` | `3600` (1 hour without a request) |
 //! | `FRONT_DOOR_SESSION_MAX_SECS` | `session_max_secs` | `43200` (12 hours after login) |
+//! | `FRONT_DOOR_COUNSELLORS` | `counsellors` | `3` (the statistics scale the yearly minimums, set per three counsellors, to this many) |
 //!
 //! The service's texts and helplines are set in the file's `[service]` table
 //! (see `config/front-door.example.toml`).
@@ -108,6 +109,11 @@ pub struct Settings {
     /// review before sending. Default: within 3 working days, 10,000
     /// characters, no review.
     pub letters: crate::letters::LettersConfig,
+    /// Counsellors in the team (full-time equivalents, 1–1000). The yearly
+    /// minimums the statistics show progress against are set per three
+    /// counsellors (24 treatment cases, 75 unique anonymous persons, 2
+    /// parent groups, 36 consultant tasks) and scaled to this. Default 3.
+    pub counsellors: u32,
 }
 
 /// How the service runs: development creates missing secrets in the data
@@ -157,6 +163,7 @@ impl Default for Settings {
             duty_to_notify: None,
             booking: crate::booking::BookingConfig::default(),
             letters: crate::letters::LettersConfig::default(),
+            counsellors: 3,
         }
     }
 }
@@ -309,6 +316,9 @@ impl Settings {
                     })?;
             }
         }
+        if let Some(counsellors) = var("FRONT_DOOR_COUNSELLORS") {
+            settings.counsellors = counsellors.trim().parse().unwrap_or(0);
+        }
         if let Some(name) = var("FRONT_DOOR_SERVICE_NAME") {
             settings.service.name = name.trim().to_owned();
         }
@@ -390,6 +400,12 @@ impl Settings {
                 name: "unanswered_claim_secs",
                 reason: "unanswered_claim_secs and console_gone_grace_secs must be at least 1"
                     .to_owned(),
+            });
+        }
+        if !(1..=1000).contains(&self.counsellors) {
+            return Err(ConfigError::InvalidVariable {
+                name: "FRONT_DOOR_COUNSELLORS",
+                reason: "expected a whole number of counsellors from 1 to 1000".to_owned(),
             });
         }
         if let Some(url) = &self.database_url

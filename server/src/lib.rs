@@ -28,6 +28,8 @@
 //!   canned replies).
 //! - [`routes`]: plain HTTP routes (health checks).
 //! - [`security`]: security headers for every response.
+//! - [`statistics`]: the monthly activity statistics from non-identifying
+//!   events (figures, CSV, the printable report, coordinators' routes).
 //! - [`static_files`]: the compressed, long-cached WASM/JS/CSS bundle.
 //! - [`telemetry`]: logging that never carries identifying data.
 //! - [`shutdown`]: graceful shutdown on SIGTERM / Ctrl-C.
@@ -52,4 +54,5 @@ pub mod shutdown;
 pub mod startup;
 pub mod state;
 pub mod static_files;
+pub mod statistics;
 pub mod telemetry;

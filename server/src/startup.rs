@@ -190,6 +190,9 @@ impl Application {
             vault,
             booking,
             letters,
+            statistics: crate::statistics::StatisticsConfig {
+                counsellors: settings.counsellors,
+            },
             https: settings.https,
         };
 

@@ -28,6 +28,8 @@ pub struct AppState {
     pub booking: crate::booking::BookingService,
     /// Anonymous letters: promise, limits, codes.
     pub letters: crate::letters::LetterService,
+    /// What the statistics scale the yearly minimums to.
+    pub statistics: crate::statistics::StatisticsConfig,
     /// Served over HTTPS (WebSocket Origin checks expect `https://`).
     pub https: bool,
 }

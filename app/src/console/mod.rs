@@ -36,11 +36,15 @@
 //! - `cases` (browser): the conversion to treatment and the case pages.
 //! - `letters` (browser): anonymous letters: the queue by deadline, the
 //!   thread, drafts, review and sending.
+//! - [`stats_texts`]: the statistics' texts (also the server's CSV and
+//!   printable report); `statistics` (browser): the coordinators'
+//!   dashboard with its SVG charts, each beside its table.
 
 pub mod booking;
 pub mod canned;
 pub mod model;
 pub mod settings;
+pub mod stats_texts;
 pub mod texts;
 pub mod work;
 
@@ -66,6 +70,8 @@ mod letters;
 mod notes;
 #[cfg(feature = "console")]
 mod security;
+#[cfg(feature = "console")]
+mod statistics;
 #[cfg(feature = "console")]
 mod team;
 #[cfg(feature = "console")]

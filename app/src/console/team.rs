@@ -41,6 +41,8 @@ pub enum Page {
     Hours,
     /// Group courses and their evaluations (coordinators).
     Courses,
+    /// The monthly activity statistics (coordinators).
+    Statistics,
 }
 
 /// The navigation state, shared through context.
@@ -173,6 +175,7 @@ pub fn NavBar() -> impl IntoView {
             {item(Page::Security, |l| l.team().nav_security)}
             {item(Page::Settings, |l| l.team().nav_settings)}
             {move || nav.is_coordinator().then(|| item(Page::Courses, |l| l.booking().nav_courses))}
+            {move || nav.is_coordinator().then(|| item(Page::Statistics, |l| l.stats().nav))}
             {move || nav.is_coordinator().then(|| item(Page::Team, |l| l.team().nav_team))}
         </nav>
     }
@@ -193,6 +196,7 @@ pub fn Pages() -> impl IntoView {
         Page::Letters => view! { <super::letters::LettersPage /> }.into_any(),
         Page::Hours => view! { <super::availability::AvailabilityPage /> }.into_any(),
         Page::Courses => view! { <super::courses::CoursesPage /> }.into_any(),
+        Page::Statistics => view! { <super::statistics::StatisticsPage /> }.into_any(),
     }
 }
 

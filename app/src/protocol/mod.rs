@@ -17,6 +17,7 @@ pub mod case;
 pub mod chat;
 pub mod console;
 pub mod screening;
+pub mod statistics;
 
 use serde::{Deserialize, Serialize};
 

@@ -12,6 +12,8 @@
 
 use super::{BookingError, BookingService, Refusal};
 use crate::crypto;
+use crate::statistics::events::{self, Event};
+use app::protocol::statistics::QUESTIONS;
 use chrono::{Days, NaiveDate};
 use sqlx::Row;
 
@@ -26,7 +28,8 @@ pub enum Audience {
 }
 
 impl Audience {
-    fn as_str(self) -> &'static str {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
         match self {
             Audience::Parents => "parents",
             Audience::YoungPeople => "young_people",
@@ -490,8 +493,85 @@ pub async fn evaluate(
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    // The scores only (never the comment), with the course they rate.
+    let group = format!("group:{}", participation.course.id);
+    for (question, score) in QUESTIONS.iter().zip(scores) {
+        events::record(
+            &mut tx,
+            &Event {
+                kind: "evaluation",
+                at: now,
+                channel: "group",
+                role: Some(events::audience_role(
+                    participation.course.audience.as_str(),
+                )),
+                outcome: Some(question),
+                course: Some(&group),
+                amount: Some(i64::from(score)),
+                ..Event::default()
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(())
+}
+
+/// Records every group session that has ended and was not yet counted as
+/// held, with how many were enrolled then (the statistics' groups run and
+/// participants). Each session once, in the same transaction that marks it,
+/// whichever node or request gets there first. Runs with the purge (before
+/// any sign-up is deleted) and before statistics are read. Returns how many
+/// sessions it counted.
+pub async fn count_held_sessions(service: &BookingService, now: i64) -> Result<u64, BookingError> {
+    let due = sqlx::query(
+        "SELECT s.id, s.course_id, s.starts_at, g.audience FROM group_sessions s \
+         JOIN group_courses g ON g.id = s.course_id \
+         WHERE s.counted = 0 AND s.ends_at <= $1 ORDER BY s.starts_at, s.id",
+    )
+    .bind(now)
+    .fetch_all(service.db.pool())
+    .await?;
+    let mut counted = 0;
+    for row in due {
+        let session: i64 = row.try_get("id")?;
+        let course: i64 = row.try_get("course_id")?;
+        let audience: String = row.try_get("audience")?;
+        let mut tx = service.db.pool().begin().await?;
+        let marked =
+            sqlx::query("UPDATE group_sessions SET counted = 1 WHERE id = $1 AND counted = 0")
+                .bind(session)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if marked == 0 {
+            tx.rollback().await?;
+            continue;
+        }
+        let enrolled: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM group_participants WHERE course_id = $1 AND state = 'enrolled'",
+        )
+        .bind(course)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+        events::record(
+            &mut tx,
+            &Event {
+                kind: "group_session",
+                at: row.try_get("starts_at")?,
+                channel: "group",
+                role: Some(events::audience_role(&audience)),
+                course: Some(&format!("group:{course}")),
+                amount: Some(enrolled),
+                ..Event::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        counted += 1;
+    }
+    Ok(counted)
 }
 
 /// A course's evaluations for its coordinators.
@@ -548,6 +628,8 @@ pub async fn results(service: &BookingService, course: i64) -> Result<Results, B
 /// Deletes sign-ups (wrapped key first) of courses whose last session ended
 /// more than the retention period ago; evaluations stay, anonymous.
 pub async fn purge(service: &BookingService, now: i64) -> Result<u64, BookingError> {
+    // Sessions are counted while their participants are still there.
+    count_held_sessions(service, now).await?;
     let cutoff = now - i64::from(service.config.retention_days) * 86_400_000;
     let ended = "SELECT course_id FROM group_sessions GROUP BY course_id HAVING MAX(ends_at) < $1";
     let mut tx = service.db.pool().begin().await?;

@@ -7,6 +7,7 @@
 use super::slots::{self, Availability, Minutes};
 use super::{BookerRole, BookingError, BookingService, Refusal};
 use crate::crypto::{self, DataKey};
+use crate::statistics::events::{self, Event};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -478,6 +479,19 @@ async fn insert(
     .bind(id)
     .execute(&mut *tx)
     .await?;
+    // A contact for the statistics: who booked and which type, nothing else.
+    events::record(
+        &mut tx,
+        &Event {
+            kind: "booked",
+            at: now,
+            channel: "booking",
+            role: Some(events::booking_role(request.role.as_str())),
+            outcome: Some(&request.kind),
+            ..Event::default()
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -560,19 +574,31 @@ async fn cancel(
     let mut tx = service.db.pool().begin().await?;
     let changed = sqlx::query(
         "UPDATE bookings SET state = 'cancelled', cancelled_by = $1, cancel_note = $2, \
-         phone = NULL, video_link = NULL, updated_at = $3 WHERE id = $4 AND state = 'booked'",
+         phone = NULL, video_link = NULL, updated_at = $3 WHERE id = $4 AND state = 'booked' RETURNING role, kind",
     )
     .bind(by)
     .bind(note)
     .bind(now)
     .bind(id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if changed == 0 {
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(changed) = changed else {
         tx.rollback().await?;
         return Err(Refusal::Closed.into());
-    }
+    };
+    let (role, kind): (String, String) = (changed.try_get("role")?, changed.try_get("kind")?);
+    events::record(
+        &mut tx,
+        &Event {
+            kind: "cancelled",
+            at: now,
+            channel: "booking",
+            role: Some(events::booking_role(&role)),
+            outcome: Some(&kind),
+            ..Event::default()
+        },
+    )
+    .await?;
     sqlx::query("DELETE FROM booking_cells WHERE booking_id = $1")
         .bind(id)
         .execute(&mut *tx)
@@ -693,18 +719,36 @@ pub async fn mark(
     attended: bool,
     now: i64,
 ) -> Result<(), BookingError> {
+    let state = if attended { "attended" } else { "no_show" };
+    let mut tx = service.db.pool().begin().await?;
     let changed = sqlx::query(
-        "UPDATE bookings SET state = $1, updated_at = $2 WHERE id = $3 AND state = 'booked'",
+        "UPDATE bookings SET state = $1, updated_at = $2 WHERE id = $3 AND state = 'booked' \
+         RETURNING role, kind, starts_at",
     )
-    .bind(if attended { "attended" } else { "no_show" })
+    .bind(state)
     .bind(now)
     .bind(id)
-    .execute(service.db.pool())
-    .await?
-    .rows_affected();
-    if changed == 0 {
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(changed) = changed else {
+        tx.rollback().await?;
         return Err(Refusal::Closed.into());
-    }
+    };
+    let (role, kind): (String, String) = (changed.try_get("role")?, changed.try_get("kind")?);
+    // Counted in the hour the talk began, however late it is marked.
+    events::record(
+        &mut tx,
+        &Event {
+            kind: state,
+            at: changed.try_get("starts_at")?,
+            channel: "booking",
+            role: Some(events::booking_role(&role)),
+            outcome: Some(&kind),
+            ..Event::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 

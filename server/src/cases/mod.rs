@@ -517,6 +517,7 @@ pub async fn convert(
         )
         .await?;
     }
+    treatment_event(&mut tx, "converted", now, age_group.as_str(), None).await?;
     tx.commit().await?;
     Ok((case, carried.len()))
 }
@@ -871,15 +872,45 @@ pub async fn activate(db: &Db, case: i64) -> Result<(), CaseError> {
         }
     }
     let now = now_millis();
-    sqlx::query(
+    let mut tx = db.pool().begin().await?;
+    let activated = sqlx::query(
         "UPDATE treatment_cases SET state = 'active', activated_at = $2, updated_at = $2 \
-         WHERE id = $1 AND state = 'pending'",
+         WHERE id = $1 AND state = 'pending' RETURNING age_group",
     )
     .bind(case)
     .bind(now)
-    .execute(db.pool())
+    .fetch_optional(&mut *tx)
     .await?;
+    if let Some(row) = activated {
+        let group: String = row.try_get("age_group")?;
+        treatment_event(&mut tx, "activated", now, &group, None).await?;
+    }
+    tx.commit().await?;
     Ok(())
+}
+
+/// Records a treatment event for the statistics: what happened and the age
+/// group (reports split at 18), never which case.
+async fn treatment_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    kind: &str,
+    at: i64,
+    age_group: &str,
+    outcome: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    crate::statistics::events::record(
+        tx,
+        &crate::statistics::events::Event {
+            kind,
+            at,
+            channel: "treatment",
+            role: Some("young_person"),
+            age_band: Some(age_group),
+            outcome,
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 /// Adds an entry to the data sheet or the session log.
@@ -975,15 +1006,26 @@ pub async fn assign(db: &Db, case: i64, counsellor: i64) -> Result<(), CaseError
 pub async fn close(db: &Db, case: i64, retention_ms: i64) -> Result<(), CaseError> {
     open_for_writing(db, case).await?;
     let now = now_millis();
-    sqlx::query(
+    let mut tx = db.pool().begin().await?;
+    let closed = sqlx::query(
         "UPDATE treatment_cases SET state = 'closed', closed_at = $2, delete_after = $3, \
-         updated_at = $2 WHERE id = $1 AND state <> 'closed'",
+         updated_at = $2 WHERE id = $1 AND state <> 'closed' RETURNING age_group, activated_at",
     )
     .bind(case)
     .bind(now)
     .bind(now.saturating_add(retention_ms))
-    .execute(db.pool())
+    .fetch_optional(&mut *tx)
     .await?;
+    if let Some(row) = closed {
+        let group: String = row.try_get("age_group")?;
+        // Whether it was in treatment: a pending case closed never was.
+        let was = match row.try_get::<Option<i64>, _>("activated_at")? {
+            Some(_) => "active",
+            None => "pending",
+        };
+        treatment_event(&mut tx, "closed", now, &group, Some(was)).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

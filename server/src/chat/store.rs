@@ -945,6 +945,9 @@ impl ConversationStore {
         };
         let waited = (kind == "left_waiting").then(|| now - ended.queued_at);
         record_event(&mut tx, kind, &ended, waited, outcome).await?;
+        if kind == "closed" {
+            record_reply_time(&mut tx, &ended).await?;
+        }
         tx.commit().await?;
         Ok(true)
     }
@@ -1430,6 +1433,46 @@ async fn record_event(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Records how quickly the counsellor answered in the talk that just
+/// ended: one number (the mean reply time, and how many replies it
+/// averages), never the messages or their times.
+async fn record_reply_time(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    conversation: &Conversation,
+) -> Result<(), sqlx::Error> {
+    let messages: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT sender, created_at FROM messages WHERE conversation_id = $1 \
+         AND created_at >= $2 ORDER BY seq",
+    )
+    .bind(conversation.id)
+    .bind(conversation.queued_at)
+    .fetch_all(&mut **tx)
+    .await?;
+    let talk: Vec<(bool, i64)> = messages
+        .into_iter()
+        .map(|(sender, at)| (sender == "counsellor", at))
+        .collect();
+    let gaps = crate::statistics::events::reply_gaps(&talk);
+    if gaps.is_empty() {
+        return Ok(());
+    }
+    let replies = i64::try_from(gaps.len()).unwrap_or(i64::MAX);
+    let role = to_db(&conversation.role);
+    crate::statistics::events::record(
+        tx,
+        &crate::statistics::events::Event {
+            kind: "reply_time",
+            at: now_millis(),
+            channel: "chat",
+            role: Some(&role),
+            wait_ms: Some(gaps.iter().sum::<i64>() / replies),
+            amount: Some(replies),
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 /// The honest wait estimate: the median of recent real waits, in seconds;

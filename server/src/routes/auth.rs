@@ -57,6 +57,7 @@ pub fn router(https: bool, auth: Arc<AuthSettings>) -> Router<AppState> {
         .merge(crate::booking::console::router())
         .merge(crate::letters::console::router())
         .merge(crate::routes::cases::router())
+        .merge(crate::statistics::routes::router())
         .layer(Extension(Arc::new(LoginLimiter::new())))
         .layer(Extension(auth))
         .layer(axum::middleware::from_fn_with_state(

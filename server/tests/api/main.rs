@@ -28,6 +28,7 @@ mod sessions;
 mod settings;
 mod startup;
 mod static_files;
+mod statistics;
 mod status;
 mod team;
 mod transfer;
