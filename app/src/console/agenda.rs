@@ -179,7 +179,10 @@ pub fn AgendaPage() -> impl IntoView {
                         view! {
                             <dt>{move || t().label_video_link}</dt>
                             <dd class="booking-video">{match shown {
-                                Some(l) => view! { <a href=l.clone() rel="noreferrer noopener" target="_blank">{l}</a> }.into_any(),
+                                Some(l) => {
+                                    let href = l.clone();
+                                    view! { <a href=href rel="noreferrer noopener" target="_blank">{l}</a> }.into_any()
+                                }
                                 None => view! { <span>{move || t().video_link_missing}</span> }.into_any(),
                             }}</dd>
                         }
