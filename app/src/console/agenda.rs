@@ -97,13 +97,15 @@ pub fn AgendaPage() -> impl IntoView {
                     open.set(None);
                     status.set(done(lang()).to_owned());
                     focus_later("agenda-status");
+                    refresh();
                 }
+                // No reload after a refusal: nothing changed, and a reload
+                // would clear the message before it is read.
                 Err(error) => {
                     problem.set(Some(error));
                     focus_later("agenda-problem");
                 }
             }
-            refresh();
         });
     };
     let entry_view = move |entry: AgendaEntry| {
