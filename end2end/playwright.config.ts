@@ -22,6 +22,10 @@ export default defineConfig({
   outputDir: 'test-results',
   fullyParallel: false,
   workers: 2,
+  // The longer scenarios (a counsellor and two or three phones, axe-core on
+  // every page) take 20–45 s on a quiet machine and far longer on a loaded
+  // CI machine; the 30 s default failed them for slowness, not for a fault.
+  timeout: 120_000,
   retries: process.env.CI ? 1 : 0,
   reporter: 'list',
   use: {

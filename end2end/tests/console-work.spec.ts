@@ -147,9 +147,6 @@ async function logInByKeyboard(page: Page, who: { login: string; password: strin
 }
 
 test('two counsellors run a busy queue with the keyboard alone, a risk word first and a transfer included', async ({ page: mia, browser, baseURL }) => {
-  // Two consoles, a phone and four axe-core runs: longer than the default
-  // 30 s on a loaded 2-core machine (it once timed out in its last axe run).
-  test.setTimeout(90_000);
   await logInByKeyboard(mia, MIA, 'Mia');
   const boContext = await browser.newContext({ baseURL, locale: 'da-DK' });
   const bo = await boContext.newPage();
