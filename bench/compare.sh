@@ -36,7 +36,7 @@ mkdir -p "$OUT"
 REPORT="$OUT/compare.txt"
 TABLE="$OUT/compare.tsv"
 : >"$REPORT"
-printf 'scenario\tsystem\tconversations\toffered_msg_s\tdelivered_msg_s\trelay_p50\trelay_p90\trelay_p99\trelay_max\treply_p99\tack_p50\tack_p99\tlost\tduplicated\tkib_per_socket\tserver_cpu\tdriver_cpu\n' >"$TABLE"
+printf 'scenario\tsystem\tconversations\toffered_msg_s\tdelivered_msg_s\trelay_p50\trelay_p90\trelay_p99\trelay_max\treply_p99\tack_p50\tack_p99\tlost\tduplicated\tkib_per_idle_conversation\tserver_cpu\tdriver_cpu\n' >"$TABLE"
 
 step "build (release) and the Node peer's packages"
 nice -n 5 cargo build --release -p server --bin server --bin counsellor --bin loadgen
@@ -64,8 +64,21 @@ accounts() { # K, then the database env
 }
 
 # A template SQLite data folder with the accounts, copied for every run.
-consoles_for() { local n=$1; echo $((n / 50 > 4 ? n / 50 : 4)); }
-MAXK=$(consoles_for "$BIG")
+# Consoles: one per 50 conversations, and enough that the replies (every
+# fifth message) fit the server's per-console frame limit (10/s; loadgen
+# spends 9.5) with room: at most 8 replies/s each. Too few consoles would
+# make the replies, not the relay, set the delivered rate.
+consoles_for() { # conversations, offered msg/s
+  local by_n=$(($1 / 50)) by_rate=$((($2 + 39) / 40)) k
+  k=$((by_n > by_rate ? by_n : by_rate))
+  echo $((k > 4 ? k : 4))
+}
+MAXK=4
+for r in $RATES; do
+  k=$(consoles_for "$SWEEP_N" "$r"); MAXK=$((k > MAXK ? k : MAXK))
+done
+k=$(consoles_for "$BIG" 2000); MAXK=$((k > MAXK ? k : MAXK))
+k=$(consoles_for "$IDLE_N" 0); MAXK=$((k > MAXK ? k : MAXK))
 step "template database with $MAXK counsellor accounts"
 TEMPLATE="$WORK/template"
 (
@@ -94,7 +107,7 @@ row() { # scenario system n offered file
     /^ack latency/ { a50 = pct($0, "p50"); a99 = pct($0, "p99") }
     /^lost:/ { lost = $2 }
     /^duplicated:/ { dup = $2 }
-    /^server RSS:/ { kib = $0; sub(" KiB per socket.*", "", kib); sub(".*, ", "", kib) }
+    /^server RSS per idle conversation:/ { kib = $6 }
     /^server CPU, messaging/ { cpu = $0; sub(" of one core.*", "", cpu); sub(".*= ", "", cpu) }
     /^loadgen CPU:/ { own = $0; sub(" of one core.*", "", own); sub(".*= ", "", own) }
     END { printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s, sys, n, off, d, r50, r90, r99, rmax, b99, a50, a99, lost, dup, kib, cpu, own }
@@ -104,7 +117,7 @@ row() { # scenario system n offered file
 PORT=3950
 ours() { # scenario n messages interval_ms
   local scenario=$1 n=$2 m=$3 ms=$4 k
-  k=$(consoles_for "$n")
+  k=$(consoles_for "$n" $((m > 0 ? n * 1000 / ms : 0)))
   local dir="$WORK/ours-$scenario-$n-$ms" log="$WORK/ours.log" file="$WORK/report"
   cp -a "$TEMPLATE" "$dir"
   env -u DATABASE_URL FRONT_DOOR_DATA_DIR="$dir" FRONT_DOOR_ADDR="127.0.0.1:$PORT" \
@@ -124,10 +137,10 @@ ours() { # scenario n messages interval_ms
 
 peer() { # scenario n messages interval_ms
   local scenario=$1 n=$2 m=$3 ms=$4 k
-  k=$(consoles_for "$n")
+  k=$(consoles_for "$n" $((m > 0 ? n * 1000 / ms : 0)))
   local db="$WORK/peer.db" log="$WORK/peer.log" file="$WORK/report"
   rm -f "$db"*
-  PORT=$((PORT + 1)) DB="$db" node bench/node-peer/server.js >"$log" 2>&1 &
+  PORT=$((PORT + 1)) DB="$db" node --expose-gc bench/node-peer/server.js >"$log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")
   wait_ready_peer() {
@@ -172,7 +185,7 @@ step "4. two front door nodes on one PostgreSQL, $NODES_N conversations"
 DBNAME="front_door_bench_$$"
 psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $DBNAME" -c "CREATE DATABASE $DBNAME" >/dev/null
 export DATABASE_URL="$PG/$DBNAME"
-K2=$(consoles_for "$NODES_N")
+K2=$(consoles_for "$NODES_N" "$NODES_N")
 (FRONT_DOOR_DATA_DIR="$WORK/nodes" accounts "$K2")
 psql "$DATABASE_URL" -qc "UPDATE counsellors SET max_chats = 100000" >/dev/null
 for node in a b; do

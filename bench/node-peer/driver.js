@@ -117,6 +117,14 @@ function summary(values) {
   return `p50 ${f(p(50))} p90 ${f(p(90))} p99 ${f(p(99))} max ${f(values[values.length - 1])} ms (n=${values.length})`;
 }
 
+// Asks the peer to collect its heap (GET /gc) before its memory is read.
+async function collect() {
+  for (let i = 0; i < 2; i++) {
+    await fetch(`${args.url}/gc`).catch(() => error("cannot reach /gc"));
+  }
+  await sleep(500);
+}
+
 async function main() {
   const { conversations: n, counsellors: k } = args;
   const serverStart = args.serverPid ? proc(args.serverPid) : null;
@@ -147,29 +155,46 @@ async function main() {
   }
   const visitors = new Array(n).fill(null);
   const rampStart = Date.now();
-  const joins = [];
-  for (let i = 0; i < n; i++) {
-    const at = rampStart + (args.rampSecs * 1000 * i) / n;
-    joins.push(
-      (async () => {
-        await sleep(Math.max(0, at - Date.now()));
-        const socket = await connect("visitor");
-        if (!socket) return;
-        const seen = new Set();
-        socket.on("message", (m) => arrived(seen, m, st.reply));
-        const { conversation } = await socket.emitWithAck("start");
-        st.joined += 1;
-        const { ok } = await consoles[i % k].emitWithAck("claim", { conversation });
-        if (ok) {
-          st.claimed += 1;
-          visitors[i] = { socket, conversation };
-        } else error("claim refused");
-      })().catch((e) => error(`visitor: ${e.message}`)),
-    );
+  // Two halves, as loadgen does: the server's memory is read after the
+  // first half is connected and claimed and again after the second; the
+  // difference per socket is what one more idle conversation costs.
+  const half = Math.floor(n / 2);
+  const SETTLE_MS = 2000;
+  let mid = null;
+  for (const [from, to] of [[0, half], [half, n]]) {
+    const partStart = Date.now();
+    const joins = [];
+    for (let i = from; i < to; i++) {
+      const at = partStart + (args.rampSecs * 1000 * (i - from)) / Math.max(1, to - from) / 2;
+      joins.push(
+        (async () => {
+          await sleep(Math.max(0, at - Date.now()));
+          const socket = await connect("visitor");
+          if (!socket) return;
+          const seen = new Set();
+          socket.on("message", (m) => arrived(seen, m, st.reply));
+          const { conversation } = await socket.emitWithAck("start");
+          st.joined += 1;
+          const { ok } = await consoles[i % k].emitWithAck("claim", { conversation });
+          if (ok) {
+            st.claimed += 1;
+            visitors[i] = { socket, conversation };
+          } else error("claim refused");
+        })().catch((e) => error(`visitor: ${e.message}`)),
+      );
+    }
+    await Promise.all(joins);
+    await sleep(SETTLE_MS);
+    if (from === 0 && args.serverPid) {
+      await collect();
+      mid = { rss: proc(args.serverPid)?.rss, open: st.open };
+    }
   }
-  await Promise.all(joins);
+  if (args.serverPid) await collect();
   const setupSecs = (Date.now() - rampStart) / 1000;
   const serverGo = args.serverPid ? proc(args.serverPid) : null;
+  const more = mid && serverGo ? st.open - mid.open : 0;
+  const idleKib = more > 0 && mid.rss != null ? (serverGo.rss - mid.rss) / more : null;
   console.log(
     `setup: ${st.joined} joined, ${st.claimed} claimed (${st.claimed} visitors told), ${st.failed} connect failures in ${setupSecs.toFixed(1)} s; 0 claims found it taken`,
   );
@@ -227,6 +252,11 @@ async function main() {
     const perSocket = (serverEnd.rss - serverStart.rss) / Math.max(1, st.open);
     console.log(
       `server RSS: ${serverStart.rss} KiB before, ${serverEnd.rss} KiB after, ${perSocket.toFixed(1)} KiB per socket`,
+    );
+    console.log(
+      idleKib == null
+        ? "server RSS per idle conversation: not measured (setup incomplete)"
+        : `server RSS per idle conversation: ${idleKib.toFixed(1)} KiB (growth while the second half connected and was claimed, per socket)`,
     );
     console.log(`server CPU, setup (connect + claim): ${cpu(serverStart, serverGo, setupSecs)}`);
     console.log(`server CPU, messaging + drain: ${cpu(serverGo, serverEnd, messageSecs)}`);

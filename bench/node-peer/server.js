@@ -3,7 +3,7 @@
 // sides of a conversation, each message stored in SQLite (better-sqlite3 12,
 // WAL, synchronous=NORMAL like the front door) *before* it is acknowledged.
 //
-//   PORT=3951 DB=/tmp/peer.db node server.js
+//   PORT=3951 DB=/tmp/peer.db node --expose-gc server.js
 //
 // Protocol (socket.io events, all with acknowledgements):
 //   visitor:    "start"                      -> { conversation }
@@ -68,7 +68,18 @@ const store = db.transaction((conversation, clientId, sender, text, at) => {
   return { seq: row.seq, duplicate: false };
 });
 
-const server = http.createServer();
+// GET /gc collects the heap (with `node --expose-gc`): the driver calls it
+// before reading the server's memory, so garbage not yet collected does not
+// count against the peer in the memory-per-socket figure.
+const server = http.createServer((req, res) => {
+  if (req.url === "/gc" && global.gc) {
+    global.gc();
+    res.end("collected\n");
+  } else {
+    res.statusCode = 404;
+    res.end();
+  }
+});
 const io = new Server(server, {
   transports: ["websocket"],
   perMessageDeflate: false,

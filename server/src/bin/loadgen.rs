@@ -20,7 +20,7 @@
 //!
 //! Flow: the consoles log in and connect; visitors open `/ws/chat` spread
 //! over `--ramp-secs` and start a conversation; each console claims its
-//! share of the queue (id mod K, anything left over after 2 s) until all
+//! share of the queue (id mod K; left over after 5 s, the next console's) until all
 //! are taken; then every visitor sends `--messages` messages on a fixed
 //! open-loop schedule, and counsellors answer every fifth one.
 //!
@@ -65,8 +65,12 @@ const DRAIN: Duration = Duration::from_secs(10);
 const KEEPALIVE: Duration = Duration::from_secs(25);
 /// Counsellors answer every n-th visitor message: traffic goes both ways.
 const REPLY_EVERY: u64 = 5;
-/// A conversation still waiting this long may be claimed by any console.
-const LEFT_OVER: Duration = Duration::from_secs(2);
+/// A conversation still waiting this long after a console first saw it
+/// passes to a backup console, then to the next one every `LEFT_OVER`:
+/// one claimer at a time. (Letting every console try it at once made
+/// thousands of claims race on a slow server, and each lost race cost
+/// the server a transaction: claiming stalled at 9,000 conversations.)
+const LEFT_OVER: Duration = Duration::from_secs(5);
 /// Console frames are paced just under the server's per-console bucket
 /// (burst 60, 10/s): we measure the relay, not rate-limit rejections.
 const CONSOLE_BURST: f64 = 55.0;
@@ -404,10 +408,13 @@ async fn console(idx: usize, k: usize, mut socket: Socket, shared: Arc<Shared>) 
         last_refill = now;
         while tokens >= 1.0 {
             let claimable = |id: &&i64| {
-                let share = id.rem_euclid(k as i64) as usize == idx;
-                let left_over = first_seen.get(*id).is_some_and(|t| now - *t > LEFT_OVER);
+                // The owner first; after each LEFT_OVER the next console.
+                let passed = first_seen
+                    .get(*id)
+                    .map_or(0, |t| ((now - *t).as_secs_f64() / LEFT_OVER.as_secs_f64()) as i64);
+                let claimer = (id.rem_euclid(k as i64) + passed).rem_euclid(k as i64) as usize;
                 let may_try = tried.get(*id).is_none_or(|t| now - *t > LEFT_OVER);
-                !mine.contains_key(*id) && (share || left_over) && may_try
+                !mine.contains_key(*id) && claimer == idx && may_try
             };
             let msg = if let Some((conversation, n)) = replies.pop_front() {
                 shared.count.replies_due.fetch_sub(1, Relaxed);
@@ -524,6 +531,35 @@ async fn visitor(
     }
 }
 
+/// How long the server is left to settle before its memory is read.
+const SETTLE: Duration = Duration::from_secs(2);
+
+/// Waits until `target` conversations are claimed (or failed to connect).
+/// A note if the run's deadline passed, or nothing moved for 15 s after
+/// `ramp_end`.
+async fn wait_claimed(
+    count: &Counters,
+    target: usize,
+    ramp_end: Instant,
+    deadline: Instant,
+) -> Option<&'static str> {
+    let (mut last, mut progress_at) = (usize::MAX, Instant::now());
+    loop {
+        let claimed = count.claimed.load(Relaxed);
+        if claimed != last {
+            (last, progress_at) = (claimed, Instant::now());
+        }
+        if claimed + count.connect_failed.load(Relaxed) >= target {
+            return None;
+        } else if Instant::now() >= deadline {
+            return Some("DEADLINE HIT while claiming");
+        } else if Instant::now() > ramp_end && progress_at.elapsed() > Duration::from_secs(15) {
+            return Some("claiming stalled for 15 s; went on with what was claimed");
+        }
+        sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// VmRSS (KiB) and utime+stime (ticks) of a process (`"self"` or a pid).
 fn proc_sample(pid: &str) -> Option<(u64, u64)> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -604,8 +640,13 @@ async fn run(args: Arc<Args>) -> ExitCode {
     let server = args.server_pid.map(|p| p.to_string());
     let server_sample = || server.as_deref().and_then(proc_sample);
     let (server_start, self_start) = (server_sample(), proc_sample("self"));
-    let deadline =
-        shared.epoch + args.ramp + args.interval * args.messages + Duration::from_secs(30);
+    // Setup (ramp, claiming, two memory readings) plus the schedule, with
+    // room for a slow server: the deadline only stops a stuck run.
+    let deadline = shared.epoch
+        + args.ramp
+        + args.interval * args.messages
+        + SETTLE * 2
+        + Duration::from_secs(90);
     let mut tasks = Vec::new();
     for c in 0..k {
         match open_console(&shared, &args, &format!("{}{}", args.login_prefix, c + 1)).await {
@@ -633,38 +674,37 @@ async fn run(args: Arc<Args>) -> ExitCode {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
     let run = (now.map_or(0, |d| d.subsec_nanos()) % 254 + 1) as u8;
     let (go_tx, go_rx) = watch::channel(None);
+    // Two halves: the first half connects and is claimed, the server's
+    // memory is read, then the second half. The difference is what one
+    // more idle conversation costs, without the fixed costs a fresh
+    // server pays once (caches, pools, allocator arenas).
+    let half = n / 2;
+    let mut note = None;
+    let mut mid = None;
     let ramp_start = Instant::now();
-    for i in 0..n {
-        let at = ramp_start + args.ramp.mul_f64(i as f64 / n as f64);
-        let source = source_for(i, run, loopback);
-        tasks.push(tokio::spawn(visitor(
-            i,
-            args.clone(),
-            shared.clone(),
-            at,
-            source,
-            go_rx.clone(),
-        )));
-    }
-    // Wait until every conversation is taken, or nothing moves any more.
-    let (mut last, mut progress_at, mut note) = (0, Instant::now(), None);
-    loop {
-        let claimed = count.claimed.load(Relaxed);
-        if claimed != last {
-            (last, progress_at) = (claimed, Instant::now());
+    for (part, range) in [(0, 0..half), (1, half..n)] {
+        let part_start = Instant::now();
+        for i in range.clone() {
+            let slot = (i - range.start) as f64 / range.len().max(1) as f64;
+            let at = part_start + args.ramp.mul_f64(slot / 2.0);
+            let source = source_for(i, run, loopback);
+            tasks.push(tokio::spawn(visitor(
+                i,
+                args.clone(),
+                shared.clone(),
+                at,
+                source,
+                go_rx.clone(),
+            )));
         }
-        if claimed + count.connect_failed.load(Relaxed) >= n {
-            break;
-        } else if Instant::now() >= deadline {
-            note = Some("DEADLINE HIT while claiming");
-            break;
-        } else if Instant::now() > ramp_start + args.ramp
-            && progress_at.elapsed() > Duration::from_secs(15)
-        {
-            note = Some("claiming stalled for 15 s; went on with what was claimed");
+        note = wait_claimed(count, range.end, part_start + args.ramp / 2, deadline).await;
+        if note.is_some() {
             break;
         }
-        sleep(Duration::from_millis(100)).await;
+        sleep(SETTLE).await;
+        if part == 0 {
+            mid = server_sample().map(|(rss, _)| (rss, count.open.load(Relaxed)));
+        }
     }
     // Visitors hear of their counsellor a moment after the console does.
     let told_by = Instant::now() + Duration::from_secs(2);
@@ -675,6 +715,13 @@ async fn run(args: Arc<Args>) -> ExitCode {
     let untold = claimed.saturating_sub(told);
     let setup_secs = ramp_start.elapsed().as_secs_f64();
     let (server_go, go_at) = (server_sample(), Instant::now() + Duration::from_millis(200));
+    let idle_kib = match (mid, server_go) {
+        (Some((rss_mid, open_mid)), Some((rss_all, _))) => {
+            let more = count.open.load(Relaxed).saturating_sub(open_mid);
+            (more > 0).then(|| (rss_all as f64 - rss_mid as f64) / more as f64)
+        }
+        _ => None,
+    };
     println!(
         "setup: {} joined, {claimed} claimed ({told} visitors told), {} connect failures in {setup_secs:.1} s; {} claims found it taken",
         count.joined.load(Relaxed),
@@ -741,6 +788,12 @@ async fn run(args: Arc<Args>) -> ExitCode {
         println!(
             "server RSS: {before} KiB before, {after} KiB after, {per_socket:.1} KiB per socket"
         );
+        match idle_kib {
+            Some(kib) => println!(
+                "server RSS per idle conversation: {kib:.1} KiB (growth while the second half connected and was claimed, per socket)"
+            ),
+            None => println!("server RSS per idle conversation: not measured (setup incomplete)"),
+        }
         println!(
             "server CPU, setup (connect + claim): {}",
             cpu(server_start, server_go, setup_secs)

@@ -124,13 +124,38 @@ pub struct GivenChat {
     pub from: String,
 }
 
-/// Per-conversation event capacity; a slower receiver lags and resyncs.
-const CONVERSATION_CAPACITY: usize = 64;
+/// Per-conversation event capacity; a slower receiver lags and resyncs
+/// from the database. Tokio allocates every slot up front, so this is paid
+/// by every open conversation, idle or not: 64 slots holding whole events
+/// cost 7 KiB a conversation; 16 slots holding an `Arc` each cost 0.6 KiB.
+/// Two people typing at human speed never fill 16 between two reads of a
+/// live socket.
+const CONVERSATION_CAPACITY: usize = 16;
+
+/// One socket's subscription to a conversation's events (see
+/// [`Hub::subscribe`]). The channel carries each event behind an `Arc` (a
+/// pointer per preallocated slot, not a whole event); receiving hands out
+/// the event itself, cloned only when another socket still holds it (as a
+/// plain broadcast channel would clone it for every receiver anyway).
+#[derive(Debug)]
+pub struct Events(broadcast::Receiver<Arc<ConversationEvent>>);
+
+impl Events {
+    /// The next event; `Lagged` when this receiver fell behind the capacity.
+    pub async fn recv(&mut self) -> Result<ConversationEvent, broadcast::error::RecvError> {
+        self.0.recv().await.map(Arc::unwrap_or_clone)
+    }
+
+    /// The next event if one is ready.
+    pub fn try_recv(&mut self) -> Result<ConversationEvent, broadcast::error::TryRecvError> {
+        self.0.try_recv().map(Arc::unwrap_or_clone)
+    }
+}
 
 /// Shared by every socket of this server process.
 #[derive(Clone, Debug)]
 pub struct Hub {
-    conversations: Arc<Mutex<HashMap<i64, broadcast::Sender<ConversationEvent>>>>,
+    conversations: Arc<Mutex<HashMap<i64, broadcast::Sender<Arc<ConversationEvent>>>>>,
     queue: Arc<watch::Sender<u64>>,
     /// The latest queue snapshot (see [`super::queue`]).
     snapshot: Arc<watch::Sender<Arc<QueueSnapshot>>>,
@@ -302,8 +327,9 @@ impl Hub {
     /// the queue and team to refresh: after events may have been missed.
     pub fn resync_local(&self) {
         let senders: Vec<_> = self.lock().values().cloned().collect();
+        let resync = Arc::new(ConversationEvent::Resync);
         for sender in senders {
-            let _ = sender.send(ConversationEvent::Resync);
+            let _ = sender.send(resync.clone());
         }
         self.queue_changed_local();
         self.team_changed_local();
@@ -454,11 +480,13 @@ impl Hub {
 
     /// Receives the conversation's events from now on. Subscribe *before*
     /// reading the backlog from the database, so nothing falls between.
-    pub fn subscribe(&self, conversation: i64) -> broadcast::Receiver<ConversationEvent> {
+    pub fn subscribe(&self, conversation: i64) -> Events {
         let mut map = self.lock();
-        map.entry(conversation)
-            .or_insert_with(|| broadcast::channel(CONVERSATION_CAPACITY).0)
-            .subscribe()
+        Events(
+            map.entry(conversation)
+                .or_insert_with(|| broadcast::channel(CONVERSATION_CAPACITY).0)
+                .subscribe(),
+        )
     }
 
     /// Sends an event to the conversation's current subscribers (none is fine).
@@ -476,7 +504,7 @@ impl Hub {
             if sender.receiver_count() == 0 {
                 map.remove(&conversation);
             } else {
-                let _ = sender.send(event);
+                let _ = sender.send(Arc::new(event));
             }
         }
     }
@@ -526,7 +554,7 @@ impl Hub {
 
     fn lock(
         &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<i64, broadcast::Sender<ConversationEvent>>> {
+    ) -> std::sync::MutexGuard<'_, HashMap<i64, broadcast::Sender<Arc<ConversationEvent>>>> {
         // A panic while holding this lock cannot leave the map inconsistent
         // (every operation is a single insert/remove), so poisoning is ignored.
         self.conversations

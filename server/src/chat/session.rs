@@ -28,7 +28,9 @@ const CATCH_UP_BATCH: u32 = 200;
 /// Runs one visitor socket to its end. Never panics on client input; every
 /// failure ends only this socket.
 pub async fn run(mut socket: WebSocket, chat: ChatService, client: Option<std::net::IpAddr>) {
-    let exit = match open(&mut socket, &chat, client).await {
+    // Opening runs once and its future is large (database reads): boxed, it
+    // is freed once done instead of sizing the task of every idle socket.
+    let exit = match Box::pin(open(&mut socket, &chat, client)).await {
         Ok(mut connection) => connection.serve(&mut socket, &chat).await,
         Err(exit) => exit,
     };
@@ -38,7 +40,7 @@ pub async fn run(mut socket: WebSocket, chat: ChatService, client: Option<std::n
 /// A socket attached to a conversation.
 struct Connection {
     conversation: Conversation,
-    events: tokio::sync::broadcast::Receiver<ConversationEvent>,
+    events: super::hub::Events,
     queue: tokio::sync::watch::Receiver<std::sync::Arc<QueueSnapshot>>,
     /// Highest `seq` this socket has delivered to the browser.
     delivered: u64,
@@ -358,9 +360,12 @@ impl Connection {
                     Err(_) => Err(Exit::Close(close_code::IDLE, "idle")),
                     Ok(None) => Err(Exit::Gone),
                     Ok(Some(Err(error))) => Err(read_failed(&error)),
-                    Ok(Some(Ok(message))) => self.on_frame(socket, chat, message).await,
+                    // The handlers are boxed: their futures (database
+                    // writes, catch-up reads) exist only while they run, so
+                    // an idle socket's task stays small.
+                    Ok(Some(Ok(message))) => Box::pin(self.on_frame(socket, chat, message)).await,
                 },
-                event = self.events.recv() => self.on_event(socket, chat, event).await,
+                event = self.events.recv() => Box::pin(self.on_event(socket, chat, event)).await,
                 // Queue changes are coalesced: at most one position update
                 // per QUEUE_UPDATE_EVERY, whatever the churn (thousands of
                 // waiting sockets would otherwise re-read the queue on
@@ -375,7 +380,7 @@ impl Connection {
                     self.position_due = false;
                     self.next_position_update = tokio::time::Instant::now() + QUEUE_UPDATE_EVERY;
                     if self.conversation.state == State::Waiting {
-                        self.send_snapshot_position(socket).await
+                        Box::pin(self.send_snapshot_position(socket)).await
                     } else {
                         Ok(())
                     }
@@ -742,7 +747,9 @@ impl Connection {
             }
             Ok(ConversationEvent::Stored(_)) => Ok(()),
             Ok(ConversationEvent::Resync) => self.resync(socket, chat).await,
-            Err(RecvError::Lagged(_)) => self.catch_up(socket, chat).await,
+            // Missed events may include the counsellor joining or the end,
+            // not only messages: read the conversation again.
+            Err(RecvError::Lagged(_)) => self.resync(socket, chat).await,
             Err(RecvError::Closed) => Err(Exit::Close(close_code::SERVICE_RESTART, "relay closed")),
         }
     }

@@ -11,9 +11,11 @@ use axum::extract::ws::WebSocketUpgrade;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode, Uri};
 
-/// Read buffer per socket. tungstenite's default (128 KiB) would cost about
-/// 1.3 GB per 10,000 idle sockets; frames are small here.
-const READ_BUFFER_BYTES: usize = 4 * 1024;
+/// Read buffer per socket, allocated when the socket opens. tungstenite's
+/// default (128 KiB) would cost about 1.3 GB per 10,000 idle sockets. What
+/// people send is short (a chat line, a ping); a longer frame is read in
+/// several steps and the buffer grows while it is read.
+const READ_BUFFER_BYTES: usize = 1024;
 
 /// Write buffer per socket (flushed after every frame).
 const WRITE_BUFFER_BYTES: usize = 4 * 1024;
