@@ -637,7 +637,8 @@ async fn find(
     typed: &str,
     client: Option<std::net::IpAddr>,
 ) -> Result<(Vec<u8>, Found), BookingError> {
-    let hash = store::code_hash(service, typed, client)?;
+    let hash = crate::chat::code::checked_hash(&service.code_key, &service.guesses, typed, client)
+        .map_err(Refusal::from)?;
     if let Some(view) = store::by_hash(service, &hash).await? {
         return Ok((hash, Found::Booking(Box::new(view))));
     }

@@ -11,7 +11,6 @@ use crate::statistics::events::{self, Event};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::IpAddr;
 
 /// A booking's state.
 pub const BOOKED: &str = "booked";
@@ -494,25 +493,6 @@ async fn insert(
     .await?;
     tx.commit().await?;
     Ok(id)
-}
-
-/// Checks a typed manage code against the guessing limit and returns its
-/// keyed hash; a code that is not even well-formed counts as wrong.
-pub fn code_hash(
-    service: &BookingService,
-    typed: &str,
-    client: Option<IpAddr>,
-) -> Result<Vec<u8>, Refusal> {
-    if !service.guesses.attempt(client) {
-        return Err(Refusal::TooManyAttempts);
-    }
-    match crate::chat::code::normalise(typed) {
-        Some(code) => Ok(service.code_key.hash(&code)),
-        None => {
-            service.guesses.wrong();
-            Err(Refusal::UnknownCode)
-        }
-    }
 }
 
 /// The booking with this code hash, if any (the caller counts a miss as a
