@@ -26,7 +26,7 @@ use crate::auth::accounts::{self, AccountSummary};
 use crate::auth::counsellors::{CounsellorId, Role};
 use crate::auth::session::{AuthRejection, CurrentCounsellor};
 use crate::routes::auth::{
-    account_error, actor, announce_ended, audit, bad_body, parse_body, refuse,
+    account_error, actor, announce_ended, audit, bad_body, parse_body, refuse, server_fault,
 };
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -67,12 +67,7 @@ fn coordinator(counsellor: CurrentCounsellor) -> Result<CurrentCounsellor, AuthR
 }
 
 fn database_error(error: impl std::fmt::Display) -> Response {
-    tracing::error!(%error, "a team request failed");
-    refuse(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "server_error",
-        "The server could not do this; try again.",
-    )
+    server_fault("a team request failed", error)
 }
 
 /// The account's current row, as the answer to a change.
