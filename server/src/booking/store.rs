@@ -479,20 +479,29 @@ async fn insert(
     .execute(&mut *tx)
     .await?;
     // A contact for the statistics: who booked and which type, nothing else.
-    events::record(
-        &mut tx,
-        &Event {
-            kind: "booked",
-            at: now,
-            channel: "booking",
-            role: Some(events::booking_role(request.role.as_str())),
-            outcome: Some(&request.kind),
-            ..Event::default()
-        },
-    )
-    .await?;
+    count_talk(&mut tx, "booked", now, request.role.as_str(), &request.kind).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Counts a talk booked, cancelled or marked (`kind`) for the statistics:
+/// who booked (`role`) and which type of talk, nothing else.
+async fn count_talk(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    kind: &str,
+    at: i64,
+    role: &str,
+    talk: &str,
+) -> Result<(), sqlx::Error> {
+    let event = Event {
+        kind,
+        at,
+        channel: "booking",
+        role: Some(events::booking_role(role)),
+        outcome: Some(talk),
+        ..Event::default()
+    };
+    events::record(tx, &event).await
 }
 
 /// The booking with this code hash, if any (the caller counts a miss as a
@@ -567,18 +576,7 @@ async fn cancel(
         return Err(Refusal::Closed.into());
     };
     let (role, kind): (String, String) = (changed.try_get("role")?, changed.try_get("kind")?);
-    events::record(
-        &mut tx,
-        &Event {
-            kind: "cancelled",
-            at: now,
-            channel: "booking",
-            role: Some(events::booking_role(&role)),
-            outcome: Some(&kind),
-            ..Event::default()
-        },
-    )
-    .await?;
+    count_talk(&mut tx, "cancelled", now, &role, &kind).await?;
     sqlx::query("DELETE FROM booking_cells WHERE booking_id = $1")
         .bind(id)
         .execute(&mut *tx)
@@ -716,18 +714,7 @@ pub async fn mark(
     };
     let (role, kind): (String, String) = (changed.try_get("role")?, changed.try_get("kind")?);
     // Counted in the hour the talk began, however late it is marked.
-    events::record(
-        &mut tx,
-        &Event {
-            kind: state,
-            at: changed.try_get("starts_at")?,
-            channel: "booking",
-            role: Some(events::booking_role(&role)),
-            outcome: Some(&kind),
-            ..Event::default()
-        },
-    )
-    .await?;
+    count_talk(&mut tx, state, changed.try_get("starts_at")?, &role, &kind).await?;
     tx.commit().await?;
     Ok(())
 }
