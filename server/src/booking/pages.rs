@@ -74,14 +74,7 @@ const STYLE: &str = "\
 @media (prefers-color-scheme:dark){.types a,.course{background:#2b2a33}.booking .error{background:#5a1e14;color:#fff}.booking .ok{background:#15402c;color:#fff}}";
 
 async fn style() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        STYLE,
-    )
-        .into_response()
+    html::asset("text/css; charset=utf-8", STYLE)
 }
 
 /// A whole page: the frame every visitor page has (quick exit first).

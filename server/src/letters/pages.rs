@@ -29,9 +29,9 @@ use app::protocol::console::CounsellorStatus;
 use app::protocol::{AgeBand, Role, Topic};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Form, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
-use http::{HeaderMap, StatusCode, header};
+use http::{HeaderMap, StatusCode};
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -69,14 +69,7 @@ const STYLE: &str = "\
 .letter .answer-waiting{font-weight:600}";
 
 async fn style() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        STYLE,
-    )
-        .into_response()
+    html::asset("text/css; charset=utf-8", STYLE)
 }
 
 /// Counts characters as the writer types, into the element named by the
@@ -92,14 +85,7 @@ out.textContent=template.replace('{n}',n.toLocaleString()).replace('{max}',max.t
 area.addEventListener('input',show);show();});";
 
 async fn counter_script() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        COUNTER_SCRIPT,
-    )
-        .into_response()
+    html::asset("text/javascript; charset=utf-8", COUNTER_SCRIPT)
 }
 
 /// A whole page in the frame every visitor page has (quick exit first),

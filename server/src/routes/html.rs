@@ -53,6 +53,19 @@ pub(crate) fn visitor_page(
     response
 }
 
+/// A small static file of these pages (a family's own CSS or script),
+/// served apart from the youth pages' bundle and cached for an hour.
+pub(crate) fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// The language: the `lang` cookie the switch sets, else `Accept-Language`.
 pub(crate) fn lang(headers: &HeaderMap) -> Lang {
     headers
