@@ -22,7 +22,7 @@ use super::groups::{self, Audience, CourseError, NewCourse};
 use super::store::{self, PublishError, PublishedHours, VideoLinkError};
 use super::{BookingError, MAX_NOTE_CHARS, Refusal};
 use crate::auth::session::CurrentCounsellor;
-use crate::routes::auth::{bad_body, parse_body, refuse};
+use crate::routes::auth::{bad_body, done, parse_body, refuse, server_fault};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -63,19 +63,8 @@ pub fn error_response(error: BookingError) -> Response {
             };
             refuse(status, code, refusal.to_string())
         }
-        other => {
-            tracing::error!(error = %other, "a booking request failed");
-            refuse(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "server_error",
-                "The server could not do this; try again.",
-            )
-        }
+        other => server_fault("a booking request failed", other),
     }
-}
-
-fn done() -> Response {
-    Json(serde_json::json!({})).into_response()
 }
 
 #[derive(Deserialize)]

@@ -31,7 +31,7 @@ pub mod pages;
 pub mod slots;
 pub mod store;
 
-use crate::chat::code::CodeKey;
+use crate::chat::code::{CodeKey, CodeRefused};
 use crate::chat::limit::{CodeGuesses, PerAddress};
 use crate::crypto::Vault;
 use crate::db::Db;
@@ -348,6 +348,16 @@ pub enum Refusal {
     /// A score outside 1–5.
     #[error("a score outside 1-5")]
     BadScore,
+}
+
+impl From<CodeRefused> for Refusal {
+    /// A malformed code is, to the visitor, just an unknown one.
+    fn from(refused: CodeRefused) -> Self {
+        match refused {
+            CodeRefused::TooManyAttempts => Refusal::TooManyAttempts,
+            CodeRefused::Malformed => Refusal::UnknownCode,
+        }
+    }
 }
 
 /// A store operation failed: a refusal to show, or a server fault.

@@ -22,16 +22,17 @@ use super::{
     parse_message, parse_phone,
 };
 use crate::routes::client::ClientAddress;
+use crate::routes::html::{self, esc, lang};
 use crate::state::AppState;
 use app::i18n::Lang;
 use app::i18n::booking::{BookingTexts, booking_texts};
 use axum::Router;
 use axum::extract::{Form, Query, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Datelike, Timelike};
 use chrono_tz::Europe::Copenhagen;
-use http::{HeaderMap, HeaderValue, StatusCode, header};
+use http::{HeaderMap, StatusCode, header};
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -73,98 +74,12 @@ const STYLE: &str = "\
 @media (prefers-color-scheme:dark){.types a,.course{background:#2b2a33}.booking .error{background:#5a1e14;color:#fff}.booking .ok{background:#15402c;color:#fff}}";
 
 async fn style() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        STYLE,
-    )
-        .into_response()
-}
-
-/// The language: the `lang` cookie the switch sets, else `Accept-Language`.
-pub(crate) fn lang(headers: &HeaderMap) -> Lang {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().strip_prefix("lang="))
-        .find_map(Lang::from_code)
-        .unwrap_or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .map(Lang::from_accept_language)
-                .unwrap_or_default()
-        })
-}
-
-/// Escapes text for HTML content and attributes.
-pub(crate) fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    html::asset("text/css; charset=utf-8", STYLE)
 }
 
 /// A whole page: the frame every visitor page has (quick exit first).
 fn page(state: &AppState, lang: Lang, status: StatusCode, body: &str) -> Response {
-    let service = state.service.get();
-    let t = lang.texts();
-    let css = crate::booking::pages::stylesheet(state);
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<meta name=\"color-scheme\" content=\"light dark\"><meta name=\"referrer\" content=\"no-referrer\">\
-<meta name=\"robots\" content=\"noindex\"><title>{name}</title>\
-<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\
-<link rel=\"stylesheet\" href=\"{css}\"><link rel=\"stylesheet\" href=\"/booking/style.css\"></head>\
-<body><header class=\"topbar\"><a class=\"quick-exit\" href=\"{exit}\" rel=\"noreferrer\" title=\"{hint}\">{quick}</a>\
-<a class=\"skip-link\" href=\"#main\">{skip}</a></header>\
-<main id=\"main\" class=\"page booking\" tabindex=\"-1\">{body}</main></body></html>",
-        code = lang.code(),
-        name = esc(&service.name),
-        exit = esc(&service.quick_exit_url),
-        hint = esc(t.quick_exit_hint),
-        quick = esc(t.quick_exit),
-        skip = esc(t.skip_to_content),
-    );
-    let mut response = (status, Html(html)).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(value) = HeaderValue::from_str(&app::security::content_security_policy(None)) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, value);
-    }
-    response
-}
-
-/// The main stylesheet's URL (content-hashed in a release build).
-pub(crate) fn stylesheet(state: &AppState) -> String {
-    let options = &state.leptos_options;
-    let mut name = options.output_name.to_string();
-    if options.hash_files
-        && let Some(hashes) =
-            crate::static_files::hash_file().and_then(|f| std::fs::read_to_string(f).ok())
-        && let Some(hash) = hashes
-            .lines()
-            .filter_map(|l| l.split_once(':'))
-            .find(|(file, _)| file.trim() == "css")
-            .map(|(_, hash)| hash.trim().to_owned())
-    {
-        name.push('.');
-        name.push_str(&hash);
-    }
-    format!("/{}/{name}.css", options.site_pkg_dir)
+    html::visitor_page(state, lang, status, "", "booking", body)
 }
 
 fn refusal_text(t: &BookingTexts, refusal: Refusal) -> &'static str {
@@ -637,7 +552,8 @@ async fn find(
     typed: &str,
     client: Option<std::net::IpAddr>,
 ) -> Result<(Vec<u8>, Found), BookingError> {
-    let hash = store::code_hash(service, typed, client)?;
+    let hash = crate::chat::code::checked_hash(&service.code_key, &service.guesses, typed, client)
+        .map_err(Refusal::from)?;
     if let Some(view) = store::by_hash(service, &hash).await? {
         return Ok((hash, Found::Booking(Box::new(view))));
     }

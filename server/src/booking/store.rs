@@ -11,7 +11,6 @@ use crate::statistics::events::{self, Event};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::IpAddr;
 
 /// A booking's state.
 pub const BOOKED: &str = "booked";
@@ -480,39 +479,29 @@ async fn insert(
     .execute(&mut *tx)
     .await?;
     // A contact for the statistics: who booked and which type, nothing else.
-    events::record(
-        &mut tx,
-        &Event {
-            kind: "booked",
-            at: now,
-            channel: "booking",
-            role: Some(events::booking_role(request.role.as_str())),
-            outcome: Some(&request.kind),
-            ..Event::default()
-        },
-    )
-    .await?;
+    count_talk(&mut tx, "booked", now, request.role.as_str(), &request.kind).await?;
     tx.commit().await?;
     Ok(id)
 }
 
-/// Checks a typed manage code against the guessing limit and returns its
-/// keyed hash; a code that is not even well-formed counts as wrong.
-pub fn code_hash(
-    service: &BookingService,
-    typed: &str,
-    client: Option<IpAddr>,
-) -> Result<Vec<u8>, Refusal> {
-    if !service.guesses.attempt(client) {
-        return Err(Refusal::TooManyAttempts);
-    }
-    match crate::chat::code::normalise(typed) {
-        Some(code) => Ok(service.code_key.hash(&code)),
-        None => {
-            service.guesses.wrong();
-            Err(Refusal::UnknownCode)
-        }
-    }
+/// Counts a talk booked, cancelled or marked (`kind`) for the statistics:
+/// who booked (`role`) and which type of talk, nothing else.
+async fn count_talk(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    kind: &str,
+    at: i64,
+    role: &str,
+    talk: &str,
+) -> Result<(), sqlx::Error> {
+    let event = Event {
+        kind,
+        at,
+        channel: "booking",
+        role: Some(events::booking_role(role)),
+        outcome: Some(talk),
+        ..Event::default()
+    };
+    events::record(tx, &event).await
 }
 
 /// The booking with this code hash, if any (the caller counts a miss as a
@@ -587,18 +576,7 @@ async fn cancel(
         return Err(Refusal::Closed.into());
     };
     let (role, kind): (String, String) = (changed.try_get("role")?, changed.try_get("kind")?);
-    events::record(
-        &mut tx,
-        &Event {
-            kind: "cancelled",
-            at: now,
-            channel: "booking",
-            role: Some(events::booking_role(&role)),
-            outcome: Some(&kind),
-            ..Event::default()
-        },
-    )
-    .await?;
+    count_talk(&mut tx, "cancelled", now, &role, &kind).await?;
     sqlx::query("DELETE FROM booking_cells WHERE booking_id = $1")
         .bind(id)
         .execute(&mut *tx)
@@ -736,18 +714,7 @@ pub async fn mark(
     };
     let (role, kind): (String, String) = (changed.try_get("role")?, changed.try_get("kind")?);
     // Counted in the hour the talk began, however late it is marked.
-    events::record(
-        &mut tx,
-        &Event {
-            kind: state,
-            at: changed.try_get("starts_at")?,
-            channel: "booking",
-            role: Some(events::booking_role(&role)),
-            outcome: Some(&kind),
-            ..Event::default()
-        },
-    )
-    .await?;
+    count_talk(&mut tx, state, changed.try_get("starts_at")?, &role, &kind).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -11,9 +11,11 @@
 //!   `æ`/`ø`/`å` on a keyboard without Danish letters. The word list is
 //!   chosen so that this folding never makes two words equal.
 
+use super::limit::CodeGuesses;
 use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -154,6 +156,38 @@ impl CodeKey {
     /// What the database stores for a canonical code.
     pub fn hash(&self, canonical: &str) -> Vec<u8> {
         hmac::sign(&self.0, canonical.as_bytes()).as_ref().to_vec()
+    }
+}
+
+/// Why a typed code gives no hash to look up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeRefused {
+    /// Too many attempts: the code was not even checked.
+    TooManyAttempts,
+    /// Not a code at all (counted as a wrong guess).
+    Malformed,
+}
+
+/// Checks a typed code against the guessing limit and returns its keyed
+/// hash; a code that is not even well-formed counts as wrong. Booking's
+/// manage codes and letter codes are both resume codes under the same key,
+/// so they share this one check (a lookup that finds nothing is the
+/// caller's wrong guess to count).
+pub fn checked_hash(
+    key: &CodeKey,
+    guesses: &CodeGuesses,
+    typed: &str,
+    client: Option<IpAddr>,
+) -> Result<Vec<u8>, CodeRefused> {
+    if !guesses.attempt(client) {
+        return Err(CodeRefused::TooManyAttempts);
+    }
+    match normalise(typed) {
+        Some(code) => Ok(key.hash(&code)),
+        None => {
+            guesses.wrong();
+            Err(CodeRefused::Malformed)
+        }
     }
 }
 

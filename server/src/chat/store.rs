@@ -1191,29 +1191,16 @@ impl ConversationStore {
         &self,
         conversation: i64,
     ) -> Result<Option<(String, String)>, StoreError> {
-        let row: Option<(Option<Vec<u8>>, Option<String>)> =
-            sqlx::query_as("SELECT handover_note, handover_from FROM conversations WHERE id = $1")
-                .bind(conversation)
-                .fetch_optional(self.db.pool())
-                .await?;
-        let Some((Some(sealed), from)) = row else {
+        let Some((note, from)) = self.open_handover(conversation).await? else {
             return Ok(None);
         };
-        let key = self.data_key(conversation).await?;
-        let note = open_or_report(
-            &key,
-            &handover_context(conversation),
-            &sealed,
-            "handover note",
-            conversation,
-        );
         sqlx::query(
             "UPDATE conversations SET handover_note = NULL, handover_from = NULL WHERE id = $1",
         )
         .bind(conversation)
         .execute(self.db.pool())
         .await?;
-        Ok(note.map(|note| (note, from.unwrap_or_default())))
+        Ok(note.map(|note| (note, from)))
     }
 
     /// Leaves a handover note (sealed) with a chat given to a colleague, so
@@ -1246,6 +1233,17 @@ impl ConversationStore {
         &self,
         conversation: i64,
     ) -> Result<Option<(String, String)>, StoreError> {
+        let found = self.open_handover(conversation).await?;
+        Ok(found.and_then(|(note, from)| note.map(|note| (note, from))))
+    }
+
+    /// The handover note a chat carries, opened, and who wrote it: `None`
+    /// when there is none, a `None` note when it could not be opened (that
+    /// is reported; taking it still clears it).
+    async fn open_handover(
+        &self,
+        conversation: i64,
+    ) -> Result<Option<(Option<String>, String)>, StoreError> {
         let row: Option<(Option<Vec<u8>>, Option<String>)> =
             sqlx::query_as("SELECT handover_note, handover_from FROM conversations WHERE id = $1")
                 .bind(conversation)
@@ -1262,7 +1260,7 @@ impl ConversationStore {
             "handover note",
             conversation,
         );
-        Ok(note.map(|note| (note, from.unwrap_or_default())))
+        Ok(Some((note, from.unwrap_or_default())))
     }
 
     /// Records the outcome of a talk the person ended before the counsellor

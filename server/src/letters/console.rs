@@ -15,7 +15,7 @@
 use super::store;
 use super::{LetterError, Refusal, parse_text};
 use crate::auth::session::CurrentCounsellor;
-use crate::routes::auth::{bad_body, parse_body, refuse};
+use crate::routes::auth::{bad_body, done, parse_body, refuse, server_fault};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -54,19 +54,8 @@ pub fn error_response(error: LetterError) -> Response {
             };
             refuse(status, code, refusal.to_string())
         }
-        other => {
-            tracing::error!(error = %other, "a letter request failed");
-            refuse(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "server_error",
-                "The server could not do this; try again.",
-            )
-        }
+        other => server_fault("a letter request failed", other),
     }
-}
-
-fn done() -> Response {
-    Json(serde_json::json!({})).into_response()
 }
 
 /// `GET /api/letters`.

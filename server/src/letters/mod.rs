@@ -25,7 +25,7 @@ pub mod console;
 pub mod pages;
 pub mod store;
 
-use crate::chat::code::CodeKey;
+use crate::chat::code::{CodeKey, CodeRefused};
 use crate::chat::limit::CodeGuesses;
 use crate::crypto::Vault;
 use crate::db::Db;
@@ -137,6 +137,16 @@ pub enum Refusal {
     /// One does not review one's own answer, or there is nothing to review.
     #[error("no answer to review by this counsellor")]
     NoReview,
+}
+
+impl From<CodeRefused> for Refusal {
+    /// A malformed code is, to the visitor, just an unknown one.
+    fn from(refused: CodeRefused) -> Self {
+        match refused {
+            CodeRefused::TooManyAttempts => Refusal::TooManyAttempts,
+            CodeRefused::Malformed => Refusal::UnknownCode,
+        }
+    }
 }
 
 /// A letter operation failed: a refusal to show, or a server fault.

@@ -19,8 +19,9 @@
 
 use super::store::{self, Author, NewLetter, ThreadView};
 use super::{LetterError, Refusal, parse_text};
-use crate::booking::pages::{clock, day_name, esc, lang, stylesheet};
+use crate::booking::pages::{clock, day_name};
 use crate::routes::client::ClientAddress;
+use crate::routes::html::{self, esc, lang};
 use crate::state::AppState;
 use app::i18n::Lang;
 use app::i18n::letters::{LetterTexts, letter_texts};
@@ -28,9 +29,9 @@ use app::protocol::console::CounsellorStatus;
 use app::protocol::{AgeBand, Role, Topic};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Form, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
-use http::{HeaderMap, HeaderValue, StatusCode, header};
+use http::{HeaderMap, StatusCode};
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -68,14 +69,7 @@ const STYLE: &str = "\
 .letter .answer-waiting{font-weight:600}";
 
 async fn style() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        STYLE,
-    )
-        .into_response()
+    html::asset("text/css; charset=utf-8", STYLE)
 }
 
 /// Counts characters as the writer types, into the element named by the
@@ -91,46 +85,20 @@ out.textContent=template.replace('{n}',n.toLocaleString()).replace('{max}',max.t
 area.addEventListener('input',show);show();});";
 
 async fn counter_script() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        COUNTER_SCRIPT,
-    )
-        .into_response()
+    html::asset("text/javascript; charset=utf-8", COUNTER_SCRIPT)
 }
 
-/// A whole page in the frame every visitor page has (quick exit first).
+/// A whole page in the frame every visitor page has (quick exit first),
+/// with the letters' own stylesheet and character counter.
 fn page(state: &AppState, lang: Lang, status: StatusCode, body: &str) -> Response {
-    let service = state.service.get();
-    let t = lang.texts();
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<meta name=\"color-scheme\" content=\"light dark\"><meta name=\"referrer\" content=\"no-referrer\">\
-<meta name=\"robots\" content=\"noindex\"><title>{name}</title>\
-<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\
-<link rel=\"stylesheet\" href=\"{css}\"><link rel=\"stylesheet\" href=\"/booking/style.css\">\
-<link rel=\"stylesheet\" href=\"/brev/style.css\"><script src=\"/brev/tegn.js\" defer></script></head>\
-<body><header class=\"topbar\"><a class=\"quick-exit\" href=\"{exit}\" rel=\"noreferrer\" title=\"{hint}\">{quick}</a>\
-<a class=\"skip-link\" href=\"#main\">{skip}</a></header>\
-<main id=\"main\" class=\"page booking letter\" tabindex=\"-1\">{body}</main></body></html>",
-        code = lang.code(),
-        name = esc(&service.name),
-        css = stylesheet(state),
-        exit = esc(&service.quick_exit_url),
-        hint = esc(t.quick_exit_hint),
-        quick = esc(t.quick_exit),
-        skip = esc(t.skip_to_content),
-    );
-    let mut response = (status, Html(html)).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(value) = HeaderValue::from_str(&app::security::content_security_policy(None)) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, value);
-    }
-    response
+    html::visitor_page(
+        state,
+        lang,
+        status,
+        "<link rel=\"stylesheet\" href=\"/brev/style.css\"><script src=\"/brev/tegn.js\" defer></script>",
+        "booking letter",
+        body,
+    )
 }
 
 fn fill(template: &str, key: &str, value: &str) -> String {

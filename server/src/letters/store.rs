@@ -397,25 +397,6 @@ async fn record(
     Ok(())
 }
 
-/// Checks a typed code against the guessing limit and returns its keyed
-/// hash; a code that is not even well-formed counts as wrong.
-pub fn code_hash(
-    service: &LetterService,
-    typed: &str,
-    client: Option<IpAddr>,
-) -> Result<Vec<u8>, Refusal> {
-    if !service.guesses.attempt(client) {
-        return Err(Refusal::TooManyAttempts);
-    }
-    match crate::chat::code::normalise(typed) {
-        Some(code) => Ok(service.code_key.hash(&code)),
-        None => {
-            service.guesses.wrong();
-            Err(Refusal::UnknownCode)
-        }
-    }
-}
-
 /// The thread a typed code opens, for the writer: rate-limited; a miss
 /// counts as a wrong guess. Returns the code's hash too, for what follows.
 pub async fn find(
@@ -423,7 +404,8 @@ pub async fn find(
     typed: &str,
     client: Option<IpAddr>,
 ) -> Result<(Vec<u8>, ThreadView), LetterError> {
-    let hash = code_hash(service, typed, client)?;
+    let hash = crate::chat::code::checked_hash(&service.code_key, &service.guesses, typed, client)
+        .map_err(Refusal::from)?;
     match by_hash(service, &hash).await? {
         Some(view) => Ok((hash, view)),
         None => {

@@ -26,7 +26,7 @@ use crate::auth::accounts::{self, AccountSummary};
 use crate::auth::counsellors::{CounsellorId, Role};
 use crate::auth::session::{AuthRejection, CurrentCounsellor};
 use crate::routes::auth::{
-    account_error, actor, announce_ended, audit, bad_body, parse_body, refuse,
+    account_error, actor, announce_ended, audit, bad_body, parse_body, refuse, server_fault,
 };
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -67,12 +67,7 @@ fn coordinator(counsellor: CurrentCounsellor) -> Result<CurrentCounsellor, AuthR
 }
 
 fn database_error(error: impl std::fmt::Display) -> Response {
-    tracing::error!(%error, "a team request failed");
-    refuse(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "server_error",
-        "The server could not do this; try again.",
-    )
+    server_fault("a team request failed", error)
 }
 
 /// The account's current row, as the answer to a change.
@@ -141,16 +136,9 @@ async fn create(
     };
     match accounts::create_with_code(&state.db, &auth.rng, new).await {
         Ok((summary, code)) => {
-            let subject = format!("counsellor:{}", summary.id);
             let detail = format!("{} {}", summary.login, summary.role);
-            audit(
-                &state,
-                &actor(me.counsellor()),
-                Action::CounsellorCreated,
-                &subject,
-                &detail,
-            )
-            .await;
+            let id = CounsellorId(summary.id);
+            audit_account(&state, &me, Action::CounsellorCreated, id, &detail).await;
             let body = serde_json::json!({
                 "counsellor": summary,
                 "code": code.code,
@@ -160,6 +148,18 @@ async fn create(
         }
         Err(error) => account_error(error),
     }
+}
+
+/// Audits what the coordinator `me` did to counsellor `id`'s account.
+async fn audit_account(
+    state: &AppState,
+    me: &CurrentCounsellor,
+    action: Action,
+    id: CounsellorId,
+    detail: &str,
+) {
+    let subject = format!("counsellor:{id}");
+    audit(state, &actor(me.counsellor()), action, &subject, detail).await;
 }
 
 fn not_yourself() -> Response {
@@ -192,15 +192,7 @@ async fn deactivate(
         Ok(ended) => announce_ended(&state, ended),
         Err(error) => return database_error(error),
     }
-    let subject = format!("counsellor:{id}");
-    audit(
-        &state,
-        &actor(me.counsellor()),
-        Action::CounsellorDeactivated,
-        &subject,
-        "",
-    )
-    .await;
+    audit_account(&state, &me, Action::CounsellorDeactivated, id, "").await;
     answer(&state, id).await
 }
 
@@ -218,15 +210,7 @@ async fn reactivate(
     if let Err(error) = accounts::set_active(&state.db, id, true).await {
         return account_error(error);
     }
-    let subject = format!("counsellor:{id}");
-    audit(
-        &state,
-        &actor(me.counsellor()),
-        Action::CounsellorReactivated,
-        &subject,
-        "",
-    )
-    .await;
+    audit_account(&state, &me, Action::CounsellorReactivated, id, "").await;
     answer(&state, id).await
 }
 
@@ -259,15 +243,7 @@ async fn change_role(
     if let Err(error) = accounts::set_role(&state.db, id, role).await {
         return account_error(error);
     }
-    let subject = format!("counsellor:{id}");
-    audit(
-        &state,
-        &actor(me.counsellor()),
-        Action::RoleChanged,
-        &subject,
-        role.as_str(),
-    )
-    .await;
+    audit_account(&state, &me, Action::RoleChanged, id, role.as_str()).await;
     answer(&state, id).await
 }
 
@@ -292,15 +268,7 @@ async fn reset_password(
         Ok(ended) => announce_ended(&state, ended),
         Err(error) => return database_error(error),
     }
-    let subject = format!("counsellor:{id}");
-    audit(
-        &state,
-        &actor(me.counsellor()),
-        Action::PasswordResetIssued,
-        &subject,
-        "",
-    )
-    .await;
+    audit_account(&state, &me, Action::PasswordResetIssued, id, "").await;
     Json(code).into_response()
 }
 
@@ -321,15 +289,7 @@ async fn disable_totp(
         Ok(false) => return refuse(StatusCode::NOT_FOUND, "not_found", "no such counsellor"),
         Err(error) => return database_error(error),
     }
-    let subject = format!("counsellor:{id}");
-    audit(
-        &state,
-        &actor(me.counsellor()),
-        Action::TotpDisabled,
-        &subject,
-        "by_coordinator",
-    )
-    .await;
+    audit_account(&state, &me, Action::TotpDisabled, id, "by_coordinator").await;
     answer(&state, id).await
 }
 

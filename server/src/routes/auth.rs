@@ -120,6 +120,23 @@ pub(crate) fn refuse(
     (status, Json(body)).into_response()
 }
 
+/// A fault (not a refusal) in a console request: logged (the error only,
+/// never content) and answered as `server_error` with a sentence for people.
+/// The booking, letter and team routes share it so they answer alike.
+pub(crate) fn server_fault(what: &str, error: impl std::fmt::Display) -> Response {
+    tracing::error!(%error, "{what}");
+    refuse(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "server_error",
+        "The server could not do this; try again.",
+    )
+}
+
+/// The answer `{}` to a console action that was done.
+pub(crate) fn done() -> Response {
+    Json(serde_json::json!({})).into_response()
+}
+
 fn server_error(what: &'static str, cause: impl std::fmt::Display) -> Response {
     tracing::error!(error = %cause, "{what}");
     error(StatusCode::INTERNAL_SERVER_ERROR, "server_error")

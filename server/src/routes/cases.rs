@@ -125,6 +125,34 @@ async fn view(state: &AppState, case: i64, status: StatusCode) -> Response {
     }
 }
 
+/// The guard first (a refused attempt is audited, whatever it sent), then
+/// the request's JSON body.
+async fn guarded_body<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    me: &Counsellor,
+    case: i64,
+    bytes: &Bytes,
+) -> Result<T, Response> {
+    guard(state, me, case).await?;
+    body(bytes).ok_or_else(bad_form)
+}
+
+/// Records the act in the audit log (a failure fails it), then answers with
+/// the case as it now is.
+async fn recorded_view(
+    state: &AppState,
+    me: &Counsellor,
+    action: Action,
+    case: i64,
+    detail: &str,
+    status: StatusCode,
+) -> Response {
+    if let Err(refused) = record(state, me, action, case, detail).await {
+        return refused;
+    }
+    view(state, case, status).await
+}
+
 /// `GET /api/cases`.
 async fn list(State(state): State<AppState>, me: CurrentCounsellor) -> Response {
     match cases::list_for(&state.db, me.counsellor()).await {
@@ -168,10 +196,15 @@ async fn create(State(state): State<AppState>, me: CurrentCounsellor, bytes: Byt
         request.conversation,
         request.consent.as_str()
     );
-    if let Err(refused) = record(&state, me, Action::CaseCreated, case, &detail).await {
-        return refused;
-    }
-    view(&state, case, StatusCode::CREATED).await
+    recorded_view(
+        &state,
+        me,
+        Action::CaseCreated,
+        case,
+        &detail,
+        StatusCode::CREATED,
+    )
+    .await
 }
 
 /// `GET /api/cases/{id}`: the audited read.
@@ -184,10 +217,7 @@ async fn read(
     if let Err(refused) = guard(&state, me, id).await {
         return refused;
     }
-    if let Err(refused) = record(&state, me, Action::CaseRead, id, "").await {
-        return refused;
-    }
-    view(&state, id, StatusCode::OK).await
+    recorded_view(&state, me, Action::CaseRead, id, "", StatusCode::OK).await
 }
 
 /// `POST /api/cases/{id}/consent`.
@@ -198,21 +228,23 @@ async fn consent(
     bytes: Bytes,
 ) -> Response {
     let me = me.counsellor();
-    if let Err(refused) = guard(&state, me, id).await {
-        return refused;
-    }
-    let update: ConsentUpdate = match body(&bytes) {
-        Some(update) => update,
-        None => return bad_form(),
+    let update: ConsentUpdate = match guarded_body(&state, me, id, &bytes).await {
+        Ok(update) => update,
+        Err(refused) => return refused,
     };
     let recorded = match cases::record_consent(&state.db, &state.vault, id, me, &update).await {
         Ok(recorded) => recorded,
         Err(error) => return case_error(error),
     };
-    if let Err(refused) = record(&state, me, Action::CaseUpdated, id, &recorded.join(" ")).await {
-        return refused;
-    }
-    view(&state, id, StatusCode::OK).await
+    recorded_view(
+        &state,
+        me,
+        Action::CaseUpdated,
+        id,
+        &recorded.join(" "),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `POST /api/cases/{id}/identity`.
@@ -223,20 +255,22 @@ async fn identity(
     bytes: Bytes,
 ) -> Response {
     let me = me.counsellor();
-    if let Err(refused) = guard(&state, me, id).await {
-        return refused;
-    }
-    let identity: Identity = match body(&bytes) {
-        Some(identity) => identity,
-        None => return bad_form(),
+    let identity: Identity = match guarded_body(&state, me, id, &bytes).await {
+        Ok(identity) => identity,
+        Err(refused) => return refused,
     };
     if let Err(error) = cases::update_identity(&state.db, &state.vault, id, &identity).await {
         return case_error(error);
     }
-    if let Err(refused) = record(&state, me, Action::CaseUpdated, id, "identity").await {
-        return refused;
-    }
-    view(&state, id, StatusCode::OK).await
+    recorded_view(
+        &state,
+        me,
+        Action::CaseUpdated,
+        id,
+        "identity",
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `POST /api/cases/{id}/activate`.
@@ -252,10 +286,7 @@ async fn activate(
     if let Err(error) = cases::activate(&state.db, id).await {
         return case_error(error);
     }
-    if let Err(refused) = record(&state, me, Action::CaseActivated, id, "").await {
-        return refused;
-    }
-    view(&state, id, StatusCode::OK).await
+    recorded_view(&state, me, Action::CaseActivated, id, "", StatusCode::OK).await
 }
 
 /// `POST /api/cases/{id}/entries`.
@@ -266,22 +297,24 @@ async fn add_entry(
     bytes: Bytes,
 ) -> Response {
     let me = me.counsellor();
-    if let Err(refused) = guard(&state, me, id).await {
-        return refused;
-    }
-    let entry: NewEntry = match body(&bytes) {
-        Some(entry) => entry,
-        None => return bad_form(),
+    let entry: NewEntry = match guarded_body(&state, me, id, &bytes).await {
+        Ok(entry) => entry,
+        Err(refused) => return refused,
     };
     let entry_id = match cases::add_entry(&state.db, &state.vault, id, me, &entry).await {
         Ok(entry_id) => entry_id,
         Err(error) => return case_error(error),
     };
     let detail = format!("entry:{entry_id} {}", entry.kind.as_str());
-    if let Err(refused) = record(&state, me, Action::CaseUpdated, id, &detail).await {
-        return refused;
-    }
-    view(&state, id, StatusCode::CREATED).await
+    recorded_view(
+        &state,
+        me,
+        Action::CaseUpdated,
+        id,
+        &detail,
+        StatusCode::CREATED,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -298,21 +331,15 @@ async fn assign(
     bytes: Bytes,
 ) -> Response {
     let me = me.counsellor();
-    if let Err(refused) = guard(&state, me, id).await {
-        return refused;
-    }
-    let request: AssignRequest = match body(&bytes) {
-        Some(request) => request,
-        None => return bad_form(),
+    let request: AssignRequest = match guarded_body(&state, me, id, &bytes).await {
+        Ok(request) => request,
+        Err(refused) => return refused,
     };
     if let Err(error) = cases::assign(&state.db, id, request.counsellor).await {
         return case_error(error);
     }
     let detail = format!("assigned counsellor:{}", request.counsellor);
-    if let Err(refused) = record(&state, me, Action::CaseUpdated, id, &detail).await {
-        return refused;
-    }
-    view(&state, id, StatusCode::OK).await
+    recorded_view(&state, me, Action::CaseUpdated, id, &detail, StatusCode::OK).await
 }
 
 /// `GET /api/cases/{id}/export`: everything stored about the young person,
@@ -357,10 +384,7 @@ async fn close(
     if let Err(error) = cases::close(&state.db, id, cases::CLOSED_CASE_RETENTION_MS).await {
         return case_error(error);
     }
-    if let Err(refused) = record(&state, me, Action::CaseClosed, id, "").await {
-        return refused;
-    }
-    view(&state, id, StatusCode::OK).await
+    recorded_view(&state, me, Action::CaseClosed, id, "", StatusCode::OK).await
 }
 
 /// `DELETE /api/cases/{id}`: a coordinator deletes a closed case at once

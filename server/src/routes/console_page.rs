@@ -9,6 +9,7 @@
 //! kept out of search engines.
 
 use crate::chat::token::hex;
+use crate::routes::html::esc;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
@@ -41,7 +42,8 @@ pub async fn console_page(State(state): State<AppState>) -> Response {
 /// service's name in the title and for the console's header, the styles,
 /// and the script that loads the bundle and starts the console.
 fn shell(service: &str, nonce: &str) -> String {
-    let service = escape(service);
+    // The service's name is configuration, not markup.
+    let service = esc(service);
     format!(
         r#"<!DOCTYPE html>
 <html lang="da">
@@ -67,23 +69,6 @@ console_main();
 </html>
 "#
     )
-}
-
-/// Escapes text for HTML content and double-quoted attributes (the
-/// service's name is configuration, not markup).
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

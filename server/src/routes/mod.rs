@@ -6,5 +6,6 @@ pub mod cases;
 pub mod client;
 pub mod console_page;
 pub mod health;
+pub mod html;
 pub mod manifest;
 pub mod ws;

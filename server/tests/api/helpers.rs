@@ -3,9 +3,11 @@
 use server::config::Settings;
 use server::db::Db;
 use server::startup::Application;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
+use std::time::Duration;
 use tokio::sync::oneshot;
 
 /// Which database a test runs against.
@@ -200,6 +202,87 @@ impl Drop for TestApp {
             });
         }
     }
+}
+
+/// The real server binary in a process of its own, for tests that kill it
+/// with SIGKILL (a restart, a node lost). It reads the end-to-end
+/// configuration: open around the clock, so such a test passes at any hour.
+pub struct ServerProcess {
+    child: Child,
+    /// `http://127.0.0.1:port`.
+    pub address: String,
+}
+
+impl ServerProcess {
+    /// Starts the binary on `port` with `data_dir`, on SQLite in that
+    /// folder or on `database_url` (a few connections, as several nodes
+    /// share one database), and waits until it is ready.
+    pub async fn start(data_dir: &Path, port: u16, database_url: Option<&str>) -> ServerProcess {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+        command
+            .env("FRONT_DOOR_ADDR", format!("127.0.0.1:{port}"))
+            .env("FRONT_DOOR_DATA_DIR", data_dir)
+            .env("FRONT_DOOR_SITE_ROOT", data_dir.join("site"));
+        match database_url {
+            Some(url) => command
+                .env("DATABASE_URL", url)
+                .env("FRONT_DOOR_DB_MAX_CONNECTIONS", "5"),
+            None => command.env_remove("DATABASE_URL"),
+        };
+        let child = command
+            .env(
+                "FRONT_DOOR_CONFIG",
+                concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../end2end/front-door.e2e.toml"
+                ),
+            )
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the server binary starts");
+        // Owned from here on: killed and reaped by Drop on any failure.
+        let server = ServerProcess {
+            child,
+            address: format!("http://127.0.0.1:{port}"),
+        };
+        let client = reqwest::Client::new();
+        for _ in 0..400 {
+            if let Ok(response) = client
+                .get(format!("{}/readyz", server.address))
+                .send()
+                .await
+                && response.status() == 200
+            {
+                return server;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the server did not become ready");
+    }
+
+    /// SIGKILL: no graceful shutdown, no flushing, no goodbye to other
+    /// nodes, like a power cut.
+    pub fn kill(mut self) {
+        self.child.kill().expect("kill");
+        self.child.wait().expect("reaped");
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A port nothing listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 async fn admin() -> sqlx::PgConnection {

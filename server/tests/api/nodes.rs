@@ -5,7 +5,9 @@
 //! loses nothing: its clients resume on the other node from their last
 //! sequence number. (SQLite is one node by nature: these run on PostgreSQL.)
 
-use crate::helpers::{Database, TestApp, postgres_url, spawn_with, test_settings};
+use crate::helpers::{
+    Database, ServerProcess, TestApp, free_port, postgres_url, spawn_with, test_settings,
+};
 use crate::live::{
     PASSWORD, Socket, Visitor, connect_to, expect, first_waiting, log_in_counsellor, next,
     open_console, send, start_chat, visitor_says,
@@ -13,8 +15,6 @@ use crate::live::{
 use app::protocol::chat::{ChatClientMsg, ChatServerMsg};
 use app::protocol::console::{ConsoleClientMsg, ConsoleServerMsg};
 use app::protocol::{ErrorCode, PROTOCOL_VERSION, Sender};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 /// Two nodes (in this process) on one fresh PostgreSQL schema.
@@ -262,70 +262,6 @@ async fn terminate(application_name: &str) {
     assert_eq!(ended.len(), 1, "one listener connection per node");
 }
 
-/// A real server process on the shared database.
-struct Node {
-    child: Child,
-    address: String,
-}
-
-impl Node {
-    async fn start(database_url: &str, data_dir: &Path) -> Node {
-        let port = free_port();
-        let child = Command::new(env!("CARGO_BIN_EXE_server"))
-            .env("FRONT_DOOR_ADDR", format!("127.0.0.1:{port}"))
-            .env("FRONT_DOOR_DATA_DIR", data_dir)
-            .env("FRONT_DOOR_SITE_ROOT", data_dir.join("site"))
-            .env("DATABASE_URL", database_url)
-            .env("FRONT_DOOR_DB_MAX_CONNECTIONS", "5")
-            .env(
-                "FRONT_DOOR_CONFIG",
-                concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/../end2end/front-door.e2e.toml"
-                ),
-            )
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the server binary starts");
-        let node = Node {
-            child,
-            address: format!("http://127.0.0.1:{port}"),
-        };
-        let client = reqwest::Client::new();
-        for _ in 0..400 {
-            if let Ok(response) = client.get(format!("{}/readyz", node.address)).send().await
-                && response.status() == 200
-            {
-                return node;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the server did not become ready");
-    }
-
-    fn kill(mut self) {
-        // SIGKILL: no graceful shutdown, no goodbye to the other node.
-        self.child.kill().expect("kill");
-        self.child.wait().expect("reaped");
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
 /// Logs in through `address`; returns the session cookie.
 async fn log_in_at(address: &str, login: &str) -> String {
     let response = reqwest::Client::new()
@@ -406,8 +342,8 @@ async fn a_node_killed_mid_conversation_loses_nothing_its_clients_resume_on_the_
     let data_dir = settings.data_dir.clone();
     let owner = spawn_with(settings, schema).await;
     log_in_counsellor(&owner, "anna", "Anna").await;
-    let doomed = Node::start(&url, &data_dir).await;
-    let survivor = Node::start(&url, &data_dir).await;
+    let doomed = ServerProcess::start(&data_dir, free_port(), Some(&url)).await;
+    let survivor = ServerProcess::start(&data_dir, free_port(), Some(&url)).await;
 
     // Both the young person and the counsellor are on the doomed node.
     let cookie = log_in_at(&doomed.address, "anna").await;

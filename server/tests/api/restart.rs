@@ -3,74 +3,10 @@
 //! duplicated, and the browser's retry of an unacknowledged message is
 //! stored exactly once.
 
+use crate::helpers::{ServerProcess, free_port};
 use crate::live::{Socket, connect_to, expect, send};
 use app::protocol::PROTOCOL_VERSION;
 use app::protocol::chat::{ChatClientMsg, ChatServerMsg};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
-struct ServerProcess {
-    child: Child,
-}
-
-impl ServerProcess {
-    async fn start(data_dir: &Path, port: u16) -> ServerProcess {
-        let child = Command::new(env!("CARGO_BIN_EXE_server"))
-            .env("FRONT_DOOR_ADDR", format!("127.0.0.1:{port}"))
-            .env("FRONT_DOOR_DATA_DIR", data_dir)
-            .env("FRONT_DOOR_SITE_ROOT", data_dir.join("site"))
-            .env_remove("DATABASE_URL")
-            // Open around the clock, so the test passes at any hour.
-            .env(
-                "FRONT_DOOR_CONFIG",
-                concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/../end2end/front-door.e2e.toml"
-                ),
-            )
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the server binary starts");
-        // Owned from here on: killed and reaped by Drop on any failure.
-        let server = ServerProcess { child };
-        let client = reqwest::Client::new();
-        for _ in 0..200 {
-            if let Ok(response) = client
-                .get(format!("http://127.0.0.1:{port}/readyz"))
-                .send()
-                .await
-                && response.status() == 200
-            {
-                return server;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the server did not become ready");
-    }
-
-    fn kill(mut self) {
-        // SIGKILL: no graceful shutdown, no flushing, like a power cut.
-        self.child.kill().expect("kill");
-        self.child.wait().expect("reaped");
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
 
 async fn ack(socket: &mut Socket, id: &str) -> u64 {
     let id = id.to_owned();
@@ -86,7 +22,7 @@ async fn a_conversation_survives_the_server_being_killed_and_restarted() {
     let data_dir = std::env::temp_dir().join(crate::helpers::unique_name("front-door-kill"));
     let port = free_port();
     let address = format!("http://127.0.0.1:{port}");
-    let server = ServerProcess::start(&data_dir, port).await;
+    let server = ServerProcess::start(&data_dir, port, None).await;
 
     let crate::live::Visitor { mut socket, token } = crate::live::start_chat_at(&address).await;
     for i in 1..=5 {
@@ -112,7 +48,7 @@ async fn a_conversation_survives_the_server_being_killed_and_restarted() {
     .await;
     server.kill();
 
-    let server = ServerProcess::start(&data_dir, port).await;
+    let server = ServerProcess::start(&data_dir, port, None).await;
     let mut socket = connect_to(&address, "/ws/chat", None)
         .await
         .expect("upgrade after restart");
