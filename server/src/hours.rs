@@ -279,6 +279,12 @@ impl OpeningHours {
         Ok(OpeningHours { week, closed })
     }
 
+    /// Whether a local date is listed as closed all day (a bank holiday,
+    /// a staff day): the letters' promised answer does not count it.
+    pub fn is_closed_date(&self, date: NaiveDate) -> bool {
+        self.closed.contains(&date)
+    }
+
     /// Whether the chat is open at `now_ms`. Openings are half-open: open at
     /// the opening instant, closed at the closing instant.
     pub fn is_open(&self, now_ms: i64) -> bool {

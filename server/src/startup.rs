@@ -139,12 +139,17 @@ impl Application {
             config: Arc::new(settings.booking.clone()),
             rng: rng.clone(),
         };
+        // One set of opening hours: the chat opens by it, and the letters'
+        // promised answer skips its closed dates. A coordinator's change
+        // reaches both.
+        let hours = Arc::new(crate::settings::Swap::new(settings.hours()));
         let letters = crate::letters::LetterService {
             db: db.clone(),
             vault: vault.clone(),
             code_key: Arc::new(code_key.clone()),
             guesses: Arc::default(),
             config: Arc::new(settings.letters.clone()),
+            hours: hours.clone(),
             rng: rng.clone(),
         };
         let store = ConversationStore::new(db.clone(), vault.clone());
@@ -173,7 +178,7 @@ impl Application {
             code_key: Arc::new(code_key),
             code_guesses: Arc::default(),
             conversation_limits: Arc::default(),
-            hours: Arc::new(crate::settings::Swap::new(settings.hours())),
+            hours,
             risk: Arc::new(crate::settings::Swap::new(settings.risk_matcher())),
             retention: settings.retention(),
             shutdown,
@@ -205,6 +210,10 @@ impl Application {
                     .delete_expired_every(Duration::from_secs(15 * 60)),
             ),
             tokio::spawn(crate::chat::queue::keep_fresh(
+                state.chat.store.clone(),
+                state.chat.hub.clone(),
+            )),
+            tokio::spawn(crate::chat::team::keep_fresh(
                 state.chat.store.clone(),
                 state.chat.hub.clone(),
             )),

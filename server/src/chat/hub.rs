@@ -167,6 +167,9 @@ pub struct Hub {
     members: Arc<Mutex<HashMap<i64, Member>>>,
     /// Bumped whenever who is on duty, a status or a load changes.
     team: Arc<watch::Sender<u64>>,
+    /// Open chats per counsellor, read once per team change (see
+    /// [`super::team`]); consoles send the team from it.
+    loads: Arc<watch::Sender<Arc<HashMap<i64, u32>>>>,
     /// Chats given to a counsellor (every console filters its own).
     given: Arc<broadcast::Sender<GivenChat>>,
     /// Counsellors on duty on other nodes, by node id.
@@ -226,6 +229,7 @@ impl Hub {
             ended_sessions: Arc::new(broadcast::channel(64).0),
             members: Arc::new(Mutex::new(HashMap::new())),
             team: Arc::new(watch::channel(0).0),
+            loads: Arc::new(watch::channel(Arc::new(HashMap::new())).0),
             given: Arc::new(broadcast::channel(64).0),
             remote: Arc::new(Mutex::new(HashMap::new())),
             outbox: Arc::new(Outbox::default()),
@@ -414,6 +418,18 @@ impl Hub {
     /// Watches team changes (coalesced).
     pub fn watch_team(&self) -> watch::Receiver<u64> {
         self.team.subscribe()
+    }
+
+    /// Publishes the chats per counsellor to every console (and tells them
+    /// the team changed).
+    pub fn publish_loads(&self, loads: Arc<HashMap<i64, u32>>) {
+        self.loads.send_replace(loads);
+    }
+
+    /// Watches the team: a new value after every change, with the chats
+    /// per counsellor read once for all consoles.
+    pub fn watch_loads(&self) -> watch::Receiver<Arc<HashMap<i64, u32>>> {
+        self.loads.subscribe()
     }
 
     /// Tells the receiving counsellor's consoles about a chat given to them.

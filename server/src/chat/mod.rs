@@ -10,6 +10,7 @@ pub mod risk;
 pub mod session;
 pub mod socket;
 pub mod store;
+pub mod team;
 pub mod token;
 
 use hub::Hub;

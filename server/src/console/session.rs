@@ -237,15 +237,14 @@ impl Console {
     }
 
     /// The counsellors on duty with their status and load.
-    async fn send_team(&mut self, socket: &mut WebSocket, chat: &ChatService) -> Result<(), Exit> {
-        let loads = match chat.store.loads().await {
-            Ok(loads) => loads,
-            Err(error) => {
-                // Not fatal: the next change sends it again.
-                tracing::warn!(%error, "team loads unavailable");
-                return Ok(());
-            }
-        };
+    /// The team from the shared loads (read once per change for every
+    /// console, see [`crate::chat::team`]) and who is on duty now.
+    async fn send_team(
+        &mut self,
+        socket: &mut WebSocket,
+        chat: &ChatService,
+        loads: &std::collections::HashMap<i64, u32>,
+    ) -> Result<(), Exit> {
         let counsellors = chat
             .hub
             .members()
@@ -293,10 +292,10 @@ impl Console {
         let mut refresh = tokio::time::interval(QUEUE_REFRESH);
         refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         refresh.reset();
-        let mut team = chat.hub.watch_team();
+        let mut team = chat.hub.watch_loads();
         let mut given = chat.hub.watch_given();
-        let _ = team.borrow_and_update();
-        if let Err(exit) = self.send_team(socket, chat).await {
+        let loads = team.borrow_and_update().clone();
+        if let Err(exit) = self.send_team(socket, chat, &loads).await {
             return exit;
         }
         loop {
@@ -329,7 +328,10 @@ impl Console {
                     _ => Ok(()),
                 },
                 changed = team.changed() => match changed {
-                    Ok(()) => self.send_team(socket, chat).await,
+                    Ok(()) => {
+                        let loads = team.borrow_and_update().clone();
+                        self.send_team(socket, chat, &loads).await
+                    }
                     Err(_) => Ok(()),
                 },
                 received = given.recv() => match received {

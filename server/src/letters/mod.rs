@@ -98,8 +98,22 @@ pub struct LetterService {
     pub guesses: Arc<CodeGuesses>,
     /// Promise, limits, review.
     pub config: Arc<LettersConfig>,
+    /// The service's opening hours (shared with the chat): their closed
+    /// dates are not working days for the promised answer.
+    pub hours: Arc<crate::settings::Swap<crate::hours::OpeningHours>>,
     /// Randomness for codes and course tokens.
     pub rng: ring::rand::SystemRandom,
+}
+
+impl LetterService {
+    /// The promised answer's deadline for a letter written at `written`
+    /// (Unix ms): the configured working days, closed dates skipped.
+    pub fn deadline(&self, written: i64) -> i64 {
+        let hours = self.hours.get();
+        deadline(written, self.config.answer_within_working_days, |date| {
+            hours.is_closed_date(date)
+        })
+    }
 }
 
 /// Why a request about letters was refused. Each is shown as a clear
@@ -183,10 +197,11 @@ pub fn parse_text(text: &str, max: usize) -> Result<String, Refusal> {
 }
 
 /// The end of the `days`th working day (Monday to Friday, Copenhagen
-/// time) after the day of `written` (Unix ms): the promised answer's
-/// deadline. A letter written on Thursday with 3 days is due by the end of
-/// Tuesday.
-pub fn deadline(written: i64, days: u16) -> i64 {
+/// time, not a `closed` date) after the day of `written` (Unix ms): the
+/// promised answer's deadline. A letter written on Thursday with 3 days is
+/// due by the end of Tuesday; written the Tuesday before Christmas, with
+/// the 24th and 25th closed, by the end of the Tuesday after.
+pub fn deadline(written: i64, days: u16, closed: impl Fn(chrono::NaiveDate) -> bool) -> i64 {
     use chrono::{Datelike, Days, TimeZone, Weekday};
     use chrono_tz::Europe::Copenhagen;
     let Some(at) = chrono::DateTime::from_timestamp_millis(written) else {
@@ -194,9 +209,14 @@ pub fn deadline(written: i64, days: u16) -> i64 {
     };
     let mut day = at.with_timezone(&Copenhagen).date_naive();
     let mut left = days.max(1);
+    // Closed dates are a finite list, but a year of them would still be a
+    // configuration slip: past a year the plain working days count.
+    let mut looked = 0;
     while left > 0 {
         day = day.checked_add_days(Days::new(1)).unwrap_or(day);
-        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+        looked += 1;
+        let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
+        if !weekend && (looked > 366 || !closed(day)) {
             left -= 1;
         }
     }
@@ -223,14 +243,39 @@ mod tests {
     #[test]
     fn the_deadline_counts_working_days_from_the_next_day() {
         // Thursday 26 November 2026, evening: Friday, Monday, Tuesday.
+        let open = |_| false;
         let thursday = copenhagen(2026, 11, 26, 22);
-        assert_eq!(deadline(thursday, 3), copenhagen(2026, 12, 2, 0) - 1);
+        assert_eq!(deadline(thursday, 3, open), copenhagen(2026, 12, 2, 0) - 1);
         // Saturday night: Monday, Tuesday, Wednesday.
         let saturday = copenhagen(2026, 11, 28, 2);
-        assert_eq!(deadline(saturday, 3), copenhagen(2026, 12, 3, 0) - 1);
+        assert_eq!(deadline(saturday, 3, open), copenhagen(2026, 12, 3, 0) - 1);
         // Across the change to summer time the day still ends at midnight.
         let friday = copenhagen(2027, 3, 26, 12);
-        assert_eq!(deadline(friday, 1), copenhagen(2027, 3, 30, 0) - 1);
+        assert_eq!(deadline(friday, 1, open), copenhagen(2027, 3, 30, 0) - 1);
+    }
+
+    #[test]
+    fn closed_dates_are_not_working_days() {
+        let christmas = |d: chrono::NaiveDate| {
+            use chrono::Datelike;
+            d.month() == 12 && matches!(d.day(), 24 | 25)
+        };
+        // Tuesday 22 December: Wednesday 23, (24, 25 closed, weekend)
+        // Monday 28, Tuesday 29.
+        let tuesday = copenhagen(2026, 12, 22, 10);
+        assert_eq!(
+            deadline(tuesday, 3, christmas),
+            copenhagen(2026, 12, 30, 0) - 1
+        );
+        assert_eq!(
+            deadline(tuesday, 3, |_| false),
+            copenhagen(2026, 12, 26, 0) - 1,
+            "without the closed dates: Wednesday, Thursday, Friday"
+        );
+        // Everything closed (a configuration slip) still ends: after a
+        // year the plain working days count.
+        let due = deadline(tuesday, 3, |_| true);
+        assert!(due > copenhagen(2027, 12, 22, 0) && due < copenhagen(2028, 1, 1, 0));
     }
 
     #[test]

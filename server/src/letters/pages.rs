@@ -320,7 +320,7 @@ async fn write(
     };
     match result {
         Ok((_, code)) => {
-            let due = super::deadline(now, state.letters.config.answer_within_working_days);
+            let due = state.letters.deadline(now);
             let promise = state.letters.config.promise();
             let date = day_name(due, lang);
             let body = format!(

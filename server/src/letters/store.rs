@@ -8,7 +8,7 @@
 //! not open. Every function takes `now` (Unix ms) from its caller where time
 //! matters, so tests can play the clock.
 
-use super::{LetterError, LetterService, Refusal, deadline};
+use super::{LetterError, LetterService, Refusal};
 use crate::chat::risk::RiskMatcher;
 use crate::crypto::{self, DataKey};
 use app::protocol::{AgeBand, Role, Topic};
@@ -307,7 +307,7 @@ async fn insert(
     risk: &RiskMatcher,
     now: i64,
 ) -> Result<i64, LetterError> {
-    let due = deadline(now, service.config.answer_within_working_days);
+    let due = service.deadline(now);
     let mut tx = service.db.pool().begin().await?;
     let id: i64 = sqlx::query(
         "INSERT INTO letter_threads (code_hash, role, age_band, topic, course_token, data_key, \
@@ -524,7 +524,7 @@ pub async fn reply(
     )
     .bind(id)
     .bind(since)
-    .bind(deadline(since, service.config.answer_within_working_days))
+    .bind(service.deadline(since))
     .bind(i64::from(!words.is_empty()))
     .bind(seal_words(&key, id, &words)?)
     .bind(seq)
