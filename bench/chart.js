@@ -1,6 +1,6 @@
 // Draws bench/latency-vs-rate.svg from bench/compare.sh's table: relay
 // latency (p50 dashed, p99 solid) against the offered rate, for the front
-// door and the Node peer, on a log scale. No dependencies.
+// door and the Node peer, on log scales. No dependencies.
 //
 //   node bench/chart.js bench/results/compare.tsv bench/latency-vs-rate.svg
 "use strict";
@@ -14,10 +14,11 @@ const systems = [...new Set(sweep.map((r) => r.system))];
 const colours = { "front door": "#1f6f5c", "node peer": "#c0392b" };
 const W = 720, H = 420, L = 70, R = 170, T = 40, B = 60;
 const rates = sweep.map((r) => Number(r.offered_msg_s));
-const xmax = Math.max(...rates, 1);
+// Log scale on both axes: the rates double from step to step.
+const xmax = Math.max(...rates, 1) * 1.15, xmin = Math.max(1, Math.min(...rates) / 1.3);
 const ys = sweep.flatMap((r) => [Number(r.relay_p50), Number(r.relay_p99)]).filter((v) => v > 0);
 const ymin = Math.min(0.5, ...ys), ymax = Math.max(100, ...ys);
-const x = (v) => L + ((W - L - R) * v) / xmax;
+const x = (v) => L + ((W - L - R) * (Math.log10(v) - Math.log10(xmin))) / (Math.log10(xmax) - Math.log10(xmin));
 const y = (v) => T + (H - T - B) * (1 - (Math.log10(Math.max(v, ymin)) - Math.log10(ymin)) / (Math.log10(ymax) - Math.log10(ymin)));
 let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">\n`;
 svg += `<rect width="${W}" height="${H}" fill="white"/>\n`;
@@ -34,7 +35,7 @@ for (const r of [...new Set(rates)]) {
   svg += `<text x="${x(r)}" y="${H - B + 18}" text-anchor="middle">${r}</text><line x1="${x(r)}" x2="${x(r)}" y1="${H - B}" y2="${H - B + 5}" stroke="#333"/>\n`;
 }
 svg += `<line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="#333"/><line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="#333"/>\n`;
-svg += `<text x="${(L + W - R) / 2}" y="${H - 15}" text-anchor="middle">offered visitor messages per second</text>\n`;
+svg += `<text x="${(L + W - R) / 2}" y="${H - 15}" text-anchor="middle">offered visitor messages per second (log scale)</text>\n`;
 systems.forEach((s, i) => {
   const pts = sweep.filter((r) => r.system === s).sort((a, b) => a.offered_msg_s - b.offered_msg_s);
   const colour = colours[s] || "#555";

@@ -75,7 +75,9 @@ consoles_for() { # conversations, offered msg/s
 }
 MAXK=4
 for r in $RATES; do
-  k=$(consoles_for "$SWEEP_N" "$r"); MAXK=$((k > MAXK ? k : MAXK))
+  # The rate the sweep really offers: the interval is whole milliseconds.
+  ms=$((SWEEP_N * 1000 / r))
+  k=$(consoles_for "$SWEEP_N" $((SWEEP_N * 1000 / ms))); MAXK=$((k > MAXK ? k : MAXK))
 done
 k=$(consoles_for "$BIG" 2000); MAXK=$((k > MAXK ? k : MAXK))
 k=$(consoles_for "$IDLE_N" 0); MAXK=$((k > MAXK ? k : MAXK))
