@@ -409,9 +409,9 @@ async fn console(idx: usize, k: usize, mut socket: Socket, shared: Arc<Shared>) 
         while tokens >= 1.0 {
             let claimable = |id: &&i64| {
                 // The owner first; after each LEFT_OVER the next console.
-                let passed = first_seen
-                    .get(*id)
-                    .map_or(0, |t| ((now - *t).as_secs_f64() / LEFT_OVER.as_secs_f64()) as i64);
+                let passed = first_seen.get(*id).map_or(0, |t| {
+                    ((now - *t).as_secs_f64() / LEFT_OVER.as_secs_f64()) as i64
+                });
                 let claimer = (id.rem_euclid(k as i64) + passed).rem_euclid(k as i64) as usize;
                 let may_try = tried.get(*id).is_none_or(|t| now - *t > LEFT_OVER);
                 !mine.contains_key(*id) && claimer == idx && may_try
