@@ -596,6 +596,40 @@ mod tests {
         assert!(rx.try_recv().is_err(), "nothing from another conversation");
     }
 
+    #[tokio::test]
+    async fn every_socket_of_a_conversation_gets_the_event() {
+        let hub = Hub::new();
+        let (mut visitor, mut console) = (hub.subscribe(1), hub.subscribe(1));
+        hub.publish(
+            1,
+            ConversationEvent::CounsellorJoined {
+                first_name: "Mia".into(),
+            },
+        );
+        for rx in [&mut visitor, &mut console] {
+            assert!(matches!(
+                rx.recv().await,
+                Ok(ConversationEvent::CounsellorJoined { first_name }) if first_name == "Mia"
+            ));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_socket_that_falls_behind_is_told_so_and_goes_on() {
+        let hub = Hub::new();
+        let mut rx = hub.subscribe(1);
+        for seq in 0..=CONVERSATION_CAPACITY as u64 {
+            hub.publish(1, ConversationEvent::Read(seq));
+        }
+        // The oldest was overwritten: the socket learns it lagged (and
+        // re-reads the conversation), then gets the rest in order.
+        assert!(matches!(
+            rx.recv().await,
+            Err(broadcast::error::RecvError::Lagged(1))
+        ));
+        assert!(matches!(rx.recv().await, Ok(ConversationEvent::Read(1))));
+    }
+
     #[test]
     fn unused_channels_are_forgotten() {
         let hub = Hub::new();
