@@ -66,7 +66,10 @@ test('a letter written on a phone is answered in the console and read with the c
   let found = false;
   for (let i = 0; i < count && !found; i++) {
     await mia.locator('li.letter-item').filter({ hasText: 'Hash' }).filter({ hasText: 'Ingen har taget det' }).nth(i).getByRole('button', { name: 'Læs' }).click();
-    found = await mia.getByText(marker).isVisible();
+    // The letter's text arrives after the view opens: wait for it a moment
+    // (isVisible alone does not wait, and once read a blank view as "not it").
+    await expect(mia.getByRole('button', { name: 'Tilbage til brevene' })).toBeVisible();
+    found = await mia.getByText(marker).waitFor({ timeout: 5_000 }).then(() => true, () => false);
     if (!found) await mia.getByRole('button', { name: 'Tilbage til brevene' }).click();
   }
   expect(found).toBeTruthy();
