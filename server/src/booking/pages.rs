@@ -560,7 +560,7 @@ async fn find(
     if let Some(participation) = groups::by_hash(service, &hash).await? {
         return Ok((hash, Found::Group(Box::new(participation))));
     }
-    service.guesses.wrong();
+    service.guesses.wrong(client);
     Err(Refusal::UnknownCode.into())
 }
 

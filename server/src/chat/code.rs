@@ -185,7 +185,7 @@ pub fn checked_hash(
     match normalise(typed) {
         Some(code) => Ok(key.hash(&code)),
         None => {
-            guesses.wrong();
+            guesses.wrong(client);
             Err(CodeRefused::Malformed)
         }
     }

@@ -49,7 +49,10 @@ impl TokenBucket {
     }
 }
 
-/// Resume-code attempts per client address in [`CODE_WINDOW`].
+/// Wrong resume codes per client address in [`CODE_WINDOW`]. Only wrong
+/// ones count: a writer reading and answering a letter thread posts the
+/// right code again and again, and a school's or a phone company's shared
+/// address carries many honest people at once.
 pub const CODE_ATTEMPTS_PER_ADDRESS: u32 = 10;
 
 /// Wrong codes from all addresses together in [`CODE_WINDOW`]: a guesser
@@ -76,8 +79,8 @@ impl Default for CodeGuesses {
 }
 
 impl CodeGuesses {
-    /// At most `per_address` attempts per address and `wrong_overall` wrong
-    /// codes in all per [`CODE_WINDOW`].
+    /// At most `per_address` wrong codes per address and `wrong_overall`
+    /// wrong codes in all per [`CODE_WINDOW`].
     pub fn new(per_address: u32, wrong_overall: u32) -> Self {
         CodeGuesses {
             per_address: std::sync::Mutex::new(crate::auth::limiter::WindowCounter::new(
@@ -91,7 +94,8 @@ impl CodeGuesses {
         }
     }
 
-    /// Counts an attempt; `false` when it must not even be checked.
+    /// Whether a code from `client` may be checked now: `false` once this
+    /// address, or everyone together, typed too many wrong codes.
     pub fn attempt(&self, client: Option<std::net::IpAddr>) -> bool {
         let now = Instant::now();
         if self
@@ -107,17 +111,25 @@ impl CodeGuesses {
         self.per_address
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .try_add(crate::auth::limiter::ClientKey::of(client), now)
-            .is_ok()
+            .blocked_for(&crate::auth::limiter::ClientKey::of(client), now)
+            .is_none()
     }
 
-    /// Counts a wrong code towards the overall limit.
-    pub fn wrong(&self) {
+    /// Counts a wrong code, against its address and the overall limit.
+    pub fn wrong(&self, client: Option<std::net::IpAddr>) {
+        let now = Instant::now();
         let _ = self
             .wrong
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .try_add((), Instant::now());
+            .try_add((), now);
+        if let Some(client) = client {
+            let _ = self
+                .per_address
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .try_add(crate::auth::limiter::ClientKey::of(client), now);
+        }
     }
 }
 
@@ -190,14 +202,22 @@ mod tests {
         let guesses = CodeGuesses::new(3, 5);
         let one: std::net::IpAddr = [10, 0, 0, 1].into();
         let other: std::net::IpAddr = [10, 0, 0, 2].into();
-        assert!((0..3).all(|_| guesses.attempt(Some(one))));
-        assert!(!guesses.attempt(Some(one)), "a fourth try from one address");
+        // Right codes cost nothing: a writer may read and answer all day.
+        assert!((0..20).all(|_| guesses.attempt(Some(one))));
+        for _ in 0..3 {
+            assert!(guesses.attempt(Some(one)));
+            guesses.wrong(Some(one));
+        }
+        assert!(
+            !guesses.attempt(Some(one)),
+            "three wrong codes from one address"
+        );
         assert!(
             guesses.attempt(Some(other)),
             "another address is not blocked"
         );
-        for _ in 0..5 {
-            guesses.wrong();
+        for _ in 0..2 {
+            guesses.wrong(None);
         }
         assert!(
             !guesses.attempt(Some([10, 0, 0, 3].into())),

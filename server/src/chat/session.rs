@@ -234,7 +234,7 @@ async fn continue_with_code(
         None => None,
     };
     let Some(course) = found else {
-        chat.code_guesses.wrong();
+        chat.code_guesses.wrong(client);
         return Err(refuse(
             socket,
             ErrorCode::NotFound,

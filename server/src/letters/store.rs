@@ -409,7 +409,7 @@ pub async fn find(
     match by_hash(service, &hash).await? {
         Some(view) => Ok((hash, view)),
         None => {
-            service.guesses.wrong();
+            service.guesses.wrong(client);
             Err(Refusal::UnknownCode.into())
         }
     }
