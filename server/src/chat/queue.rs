@@ -12,6 +12,7 @@ use super::store::{Conversation, ConversationStore, StoreError, estimate_wait_se
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::watch;
 
 /// How many waiting chats the snapshot holds in full (consoles show the
 /// first [`app::protocol::console::QUEUE_FRAME_ENTRIES`] they may take).
@@ -64,14 +65,29 @@ impl QueueSnapshot {
 /// shutdown): a new snapshot after every queue change, at most one per
 /// [`MIN_INTERVAL`].
 pub async fn keep_fresh(store: ConversationStore, hub: Hub) {
-    let mut changes = hub.watch_queue();
-    loop {
-        changes.borrow_and_update();
+    let changes = hub.watch_queue();
+    on_every_change(changes, || async {
         match QueueSnapshot::read(&store).await {
             Ok(snapshot) => hub.publish_queue(Arc::new(snapshot)),
-            // Not fatal: the next change (or the retry below) tries again.
+            // Not fatal: the next change tries again.
             Err(error) => tracing::warn!(%error, "queue unavailable"),
         }
+    })
+    .await;
+}
+
+/// Runs `refresh` once now and again after every change, at most once per
+/// [`MIN_INTERVAL`]: changes in between are coalesced into one run. Ends
+/// when the sender of `changes` is gone. Shared by the queue snapshot and
+/// the team's loads ([`super::team`]).
+pub async fn on_every_change<F, Fut>(mut changes: watch::Receiver<u64>, mut refresh: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    loop {
+        changes.borrow_and_update();
+        refresh().await;
         tokio::time::sleep(MIN_INTERVAL).await;
         if changes.changed().await.is_err() {
             return;
