@@ -446,11 +446,28 @@ impl Console {
             let Some(delivered) = self.open.get(&id).map(|o| o.delivered) else {
                 return Ok(());
             };
-            let missed = chat
+            let missed = match chat
                 .store
                 .messages_after(id, delivered, CATCH_UP_BATCH)
                 .await
-                .map_err(|error| unavailable(&error))?;
+            {
+                Ok(missed) => missed,
+                // Deleted between the event that brought us here and this
+                // read (the person deleted it the moment it was taken): the
+                // chat ends here as deleted; the socket itself is fine.
+                Err(StoreError::NotFound) => {
+                    self.detach(chat, id);
+                    return send(
+                        socket,
+                        &ConsoleServerMsg::Ended {
+                            conversation: id,
+                            deleted: true,
+                        },
+                    )
+                    .await;
+                }
+                Err(error) => return Err(unavailable(&error)),
+            };
             let done = missed.len() < CATCH_UP_BATCH as usize;
             for message in missed {
                 self.push(socket, id, message).await?;
