@@ -53,6 +53,9 @@ test('an under-18 course becomes an active treatment case only with the parents 
   await expect(bo.getByRole('alert').filter({ hasText: 'Kommunens sagsbehandler mangler' })).toBeVisible();
   await bo.getByLabel('Kommunens sagsbehandler (navn eller journalnr.)').fill('Rådhuset, j.nr. 27.12.04');
   await bo.getByRole('button', { name: 'Registrér', exact: true }).click();
+  // Activate once the case worker is on the case: clicked before the
+  // registration has landed, activation is (rightly) refused again.
+  await expect(casePage.locator('dd').filter({ hasText: 'Rådhuset, j.nr. 27.12.04' })).toBeVisible();
   await bo.getByRole('button', { name: 'Gør sagen aktiv' }).click();
   await expect(heading).toContainText('Aktiv');
 

@@ -1,6 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import { MIA, BO, youngPersonWrites, logIn } from './people';
+import { MIA, BO, endChat, youngPersonWrites, logIn } from './people';
 
 // Two counsellors at their laptops (Mia is also the coordinator) and young
 // people on phones. The test command creates both accounts.
@@ -55,6 +55,7 @@ test('a risk word moves a chat to the top; the keyboard takes it and a / inserts
   await expect(console.getByRole('complementary').getByText('Ryger mest i weekenden')).toBeVisible();
   await expectNoSeriousA11yViolations(console);
 
+  await endChat(console, worried);
   await first.context().close();
   await second.context().close();
 });
@@ -101,6 +102,7 @@ test('a transfer hands the chat to a colleague and the young person notices noth
   await expect(chat.getByRole('listitem').filter({ hasText: 'Okay, hej Bo' })).toBeVisible();
   await expect(youth.getByRole('listitem').filter({ hasText: 'Hej, er der nogen?' })).toBeVisible();
 
+  await endChat(bo, name);
   await youth.context().close();
   await boContext.close();
 });
@@ -227,6 +229,8 @@ test('two counsellors run a busy queue with the keyboard alone, a risk word firs
   await expectNoSeriousA11yViolations(mia);
   await expectNoSeriousA11yViolations(bo);
 
+  await endChat(bo, names[0]);
+  await endChat(bo, names[2]);
   for (const page of [first, second, urgent]) await page.context().close();
   await boContext.close();
 });

@@ -35,3 +35,16 @@ export async function logIn(page: Page, who: { login: string; password: string }
   await expect(page.getByText('Forbundet')).toBeVisible();
   await expect(page.getByText(`Logget ind som ${firstName}`)).toBeVisible();
 }
+
+/** Ends `name`'s chat from the console, as a counsellor does when the
+ * person has gone quiet: its tab, "Afslut…", an outcome, "Afslut samtalen".
+ * Tests end what they take, so the counsellors' maximum of chats at once
+ * is not used up for the tests that follow. */
+export async function endChat(console: Page, name: string) {
+  await console.getByRole('button', { name: new RegExp(`^${name}\\b`) }).click();
+  const chat = console.getByRole('article', { name });
+  await chat.getByRole('button', { name: 'Afslut…' }).click();
+  await console.getByLabel('Hvordan endte samtalen?').selectOption({ label: 'Råd og vejledning givet' });
+  await console.getByRole('button', { name: 'Afslut samtalen' }).click();
+  await expect(chat).toHaveCount(0);
+}

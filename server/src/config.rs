@@ -85,6 +85,11 @@ pub struct Settings {
     /// New chats open only while a counsellor on duty is available (not
     /// busy or away), besides the opening hours. Default `true`.
     pub chat_needs_available_counsellor: bool,
+    /// New chats one client address may open in ten minutes. Default 20,
+    /// generous because a school class or a youth club shares one address;
+    /// a service behind a network that gathers many (a municipal guest
+    /// Wi-Fi) may raise it.
+    pub new_chats_per_address: u32,
     /// A claimed (or transferred) chat with no counsellor reply within this
     /// many seconds goes back to the queue with an alert. Default 180.
     pub unanswered_claim_secs: u64,
@@ -156,6 +161,7 @@ impl Default for Settings {
             session_max_secs: 12 * 3600,
             risk: app::protocol::console::RiskWords::default(),
             chat_needs_available_counsellor: true,
+            new_chats_per_address: crate::chat::limit::NEW_CHATS_PER_ADDRESS,
             unanswered_claim_secs: 180,
             console_gone_grace_secs: 120,
             note_names: DEFAULT_NOTE_NAMES.iter().map(|n| (*n).to_owned()).collect(),
@@ -402,6 +408,12 @@ impl Settings {
                     .to_owned(),
             });
         }
+        if !(1..=100_000).contains(&self.new_chats_per_address) {
+            return Err(ConfigError::InvalidVariable {
+                name: "new_chats_per_address",
+                reason: "expected a whole number of new chats from 1 to 100000".to_owned(),
+            });
+        }
         if !(1..=1000).contains(&self.counsellors) {
             return Err(ConfigError::InvalidVariable {
                 name: "FRONT_DOOR_COUNSELLORS",
@@ -607,6 +619,16 @@ mod tests {
         assert_eq!(settings.service.name, "Ung Linje");
         assert_eq!(settings.service.tagline.en, "Hi");
         assert!(settings.service.helplines.is_empty());
+
+        std::fs::write(&path, "new_chats_per_address = 0").expect("write config");
+        let error = load(&[("FRONT_DOOR_CONFIG", path.to_str().expect("utf-8 path"))])
+            .expect_err("no chats at all")
+            .to_string();
+        assert!(error.contains("new_chats_per_address"), "{error}");
+        std::fs::write(&path, "new_chats_per_address = 200").expect("write config");
+        let settings =
+            load(&[("FRONT_DOOR_CONFIG", path.to_str().expect("utf-8 path"))]).expect("valid");
+        assert_eq!(settings.new_chats_per_address, 200);
 
         std::fs::write(&path, "adr = 1").expect("write config");
         let error = load(&[("FRONT_DOOR_CONFIG", path.to_str().expect("utf-8 path"))])

@@ -174,7 +174,9 @@ impl Application {
             hub,
             node,
             rng,
-            new_chats: Arc::default(),
+            new_chats: Arc::new(crate::chat::limit::NewChats::new(
+                settings.new_chats_per_address,
+            )),
             code_key: Arc::new(code_key),
             code_guesses: Arc::default(),
             conversation_limits: Arc::default(),

@@ -221,10 +221,21 @@ mod imp {
     fn on_closed(connection: &Rc<RefCell<Connection>>, code: u16) {
         let model = connection.borrow().model;
         model.online.set(false);
-        let continuing = {
+        let (continuing, starting) = {
             let c = connection.borrow();
-            !c.ever_joined && matches!(c.opening, Opening::Continue { .. })
+            (
+                !c.ever_joined && matches!(c.opening, Opening::Continue { .. }),
+                !c.ever_joined && matches!(c.opening, Opening::Start { .. }),
+            )
         };
+        if starting && code == close_code::TOO_FAST {
+            // Too many new chats from this address: say so on the start
+            // screen. Trying again at once would only count again.
+            connection.borrow_mut().finished = true;
+            model.start_refused.set(true);
+            model.phase.set(Phase::Choose);
+            return;
+        }
         if continuing
             && matches!(
                 code,
@@ -317,6 +328,8 @@ mod imp {
         topic: Option<Topic>,
         nickname: Option<String>,
     ) {
+        stop();
+        model.start_refused.set(false);
         begin(
             model,
             Opening::Start {

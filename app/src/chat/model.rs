@@ -82,6 +82,8 @@ pub struct ChatModel {
     pub code_problem: RwSignal<Option<CodeProblem>>,
     /// The server said the chat closed (opening hours) since the page loaded.
     pub closed: RwSignal<bool>,
+    /// A new chat was refused: too many started from this address just now.
+    pub start_refused: RwSignal<bool>,
 }
 
 impl Default for ChatModel {
@@ -106,6 +108,7 @@ impl ChatModel {
             code: RwSignal::new(None),
             code_problem: RwSignal::new(None),
             closed: RwSignal::new(false),
+            start_refused: RwSignal::new(false),
         }
     }
 

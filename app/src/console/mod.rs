@@ -88,5 +88,12 @@ mod watch;
 #[cfg(feature = "console")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn console_main() {
+    // A fault in the console shows its message and place in the browser's
+    // console (a counsellor's report can quote it) instead of a bare
+    // "unreachable". The console bundle has no size budget; the youth
+    // bundle keeps the default.
+    std::panic::set_hook(Box::new(|info| {
+        leptos::logging::error!("console fault: {info}");
+    }));
     leptos::mount::mount_to_body(view::Console);
 }

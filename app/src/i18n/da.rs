@@ -39,6 +39,7 @@ pub(super) static TEXTS: Texts = Texts {
     continue_chat: "Fortsæt samtalen",
     code_wrong: "Den kode kender vi ikke. Tjek ordene og prøv igen.",
     code_too_many: "For mange forsøg. Vent et kvarter, og prøv så igen.",
+    start_too_many: "Der er lige startet mange chats fra dit netværk (fx på en skole). Prøv igen om 10 minutter – eller skriv et brev, så svarer vi dig.",
     code_ended: "Den samtale kan ikke fortsættes. Du er velkommen til at starte en ny.",
     get_code: "Få en kode, så du kan fortsætte senere",
     code_offer: "Vil du fortsætte en anden dag? Så få en kode med dig.",

@@ -39,6 +39,7 @@ pub(super) static TEXTS: Texts = Texts {
     continue_chat: "Continue the conversation",
     code_wrong: "We don't recognise that code. Check the words and try again.",
     code_too_many: "Too many tries. Wait a quarter of an hour, then try again.",
+    start_too_many: "Many chats were just started from your network (at a school, say). Try again in 10 minutes, or write a letter and we will answer you.",
     code_ended: "That conversation cannot be continued. You are welcome to start a new one.",
     get_code: "Get a code to continue later",
     code_offer: "Want to continue another day? Take a code with you.",

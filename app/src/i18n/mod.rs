@@ -89,6 +89,8 @@ pub struct Texts {
     pub code_wrong: &'static str,
     /// Too many resume-code tries.
     pub code_too_many: &'static str,
+    /// Too many new chats from this network just now (a school, say).
+    pub start_too_many: &'static str,
     /// A resume code whose conversation was ended for good.
     pub code_ended: &'static str,
     /// Asks for a resume code.

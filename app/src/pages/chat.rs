@@ -144,6 +144,12 @@ fn Chooser() -> impl IntoView {
             />
             <p id="nickname-hint" class="hint">{i18n.text(|t| t.nickname_hint)}</p>
         </div>
+        {move || model.start_refused.get().then(|| view! {
+            <p class="notice" role="alert">
+                {i18n.text(|t| t.start_too_many)} " "
+                <a href="/brev">{i18n.text(|t| t.letter_link)}</a>
+            </p>
+        })}
         <button type="button" class="button start" disabled=move || role.get().is_none() on:click=start>
             {i18n.text(|t| t.start_chat)}
         </button>

@@ -435,6 +435,49 @@ pub async fn set_active(db: &Db, id: CounsellorId, active: bool) -> Result<(), A
     }
 }
 
+/// How many chats a counsellor takes at once: a claim or a transfer past it
+/// is refused. Between 1 and [`MaxChats::HIGHEST`]: more than that many
+/// parallel conversations with worried young people is not counselling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MaxChats(u32);
+
+impl MaxChats {
+    /// The highest setting.
+    pub const HIGHEST: u32 = 10;
+
+    /// Reads the setting as typed.
+    pub fn parse(typed: &str) -> Result<MaxChats, String> {
+        match typed.trim().parse::<u32>() {
+            Ok(n) if (1..=Self::HIGHEST).contains(&n) => Ok(MaxChats(n)),
+            _ => Err(format!(
+                "the most chats at once is a number from 1 to {}, not {typed:?}",
+                Self::HIGHEST
+            )),
+        }
+    }
+
+    /// The number.
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+/// Sets how many chats the account takes at once. Chats it holds already
+/// stay; only new claims and transfers count against the new maximum.
+pub async fn set_max_chats(db: &Db, id: CounsellorId, max: MaxChats) -> Result<(), AccountError> {
+    let done = sqlx::query("UPDATE counsellors SET max_chats = $1 WHERE id = $2")
+        .bind(i64::from(max.get()))
+        .bind(id.0)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+    if done == 1 {
+        Ok(())
+    } else {
+        Err(AccountError::NotFound)
+    }
+}
+
 /// Deletes every session of an account (except `keep`, the caller's own)
 /// and returns their ids, so open consoles can be told at once.
 pub async fn end_sessions(
@@ -619,5 +662,15 @@ mod tests {
             Err(AccountError::Password(PasswordError::TooShort))
         ));
         assert!(check("anna", "a long enough sentence").is_ok());
+    }
+
+    #[test]
+    fn the_most_chats_at_once_is_between_one_and_ten() {
+        assert_eq!(MaxChats::parse("1").map(MaxChats::get), Ok(1));
+        assert_eq!(MaxChats::parse(" 10 ").map(MaxChats::get), Ok(10));
+        for wrong in ["0", "11", "-1", "three", "", "3.5"] {
+            let refused = MaxChats::parse(wrong).expect_err(wrong);
+            assert!(refused.contains("from 1 to 10"), "{refused}");
+        }
     }
 }

@@ -4,13 +4,14 @@
 //! default password anywhere.
 //!
 //! ```text
-//! counsellor add --login anna --first-name Anna [--coordinator | --role coordinator]   # password: one line on stdin
+//! counsellor add --login anna --first-name Anna [--coordinator | --role coordinator] [--max-chats 3]   # password: one line on stdin
 //! counsellor list
 //! ```
 //!
 //! The password is read from standard input, never from the arguments
 //! (which other users of the machine can see in the process list).
 
+use server::auth::accounts::{self, MaxChats};
 use server::auth::counsellors::{self, FirstName, Login, NewCounsellor, Role};
 use server::auth::password::{NewPassword, Password};
 use server::config::Settings;
@@ -20,8 +21,9 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage:
-  counsellor add --login <login> --first-name <first name> [--coordinator | --role <role>]
-      creates an account (role: counsellor or coordinator; default counsellor);
+  counsellor add --login <login> --first-name <first name> [--coordinator | --role <role>] [--max-chats <n>]
+      creates an account (role: counsellor or coordinator; default counsellor)
+      that takes at most <n> chats at once (1 to 10; default 3);
       the password is read as one line from stdin and works at once
   counsellor list
       lists every account
@@ -34,6 +36,7 @@ enum Command {
         login: Login,
         first_name: FirstName,
         role: Role,
+        max_chats: Option<MaxChats>,
     },
     List,
     Help,
@@ -82,12 +85,13 @@ async fn run(args: Vec<String>) -> Result<(), Failure> {
             login,
             first_name,
             role,
+            max_chats,
         } => {
             // Read the password before touching the database, so a bad
             // password fails fast and nothing is created.
             let password = read_password(&login)?;
             let db = connect().await?;
-            let result = add(&db, login, first_name, role, password).await;
+            let result = add(&db, login, first_name, role, max_chats, password).await;
             db.close().await;
             result
         }
@@ -117,6 +121,7 @@ fn parse(args: &[String]) -> Result<Command, Failure> {
             let mut login = None;
             let mut first_name = None;
             let mut role = Role::Counsellor;
+            let mut max_chats = None;
             let mut rest = rest.iter();
             while let Some(arg) = rest.next() {
                 match arg.as_str() {
@@ -134,6 +139,12 @@ fn parse(args: &[String]) -> Result<Command, Failure> {
                             }
                         }
                     }
+                    "--max-chats" => {
+                        let n = rest.next().ok_or_else(|| {
+                            Failure::usage("--max-chats takes a number from 1 to 10")
+                        })?;
+                        max_chats = Some(MaxChats::parse(n).map_err(Failure::usage)?);
+                    }
                     other if other.starts_with("--password") => {
                         return Err(Failure::usage(
                             "passwords are never given as arguments: pipe one line into stdin",
@@ -149,6 +160,7 @@ fn parse(args: &[String]) -> Result<Command, Failure> {
                 login: Login::parse(login).map_err(Failure::error)?,
                 first_name: FirstName::parse(first_name).map_err(Failure::error)?,
                 role,
+                max_chats,
             })
         }
         "list" if rest.is_empty() => Ok(Command::List),
@@ -189,6 +201,7 @@ async fn add(
     login: Login,
     first_name: FirstName,
     role: Role,
+    max_chats: Option<MaxChats>,
     password: NewPassword,
 ) -> Result<(), Failure> {
     let new = NewCounsellor {
@@ -199,6 +212,11 @@ async fn add(
     let created = counsellors::create(db, new, password)
         .await
         .map_err(Failure::error)?;
+    if let Some(max_chats) = max_chats {
+        accounts::set_max_chats(db, created.id, max_chats)
+            .await
+            .map_err(Failure::error)?;
+    }
     println!("created counsellor {} ({})", created.login, created.role);
     Ok(())
 }

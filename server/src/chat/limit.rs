@@ -271,11 +271,17 @@ pub struct NewChats(PerAddress);
 
 impl Default for NewChats {
     fn default() -> Self {
-        NewChats(PerAddress::new(NEW_CHAT_WINDOW, NEW_CHATS_PER_ADDRESS))
+        NewChats::new(NEW_CHATS_PER_ADDRESS)
     }
 }
 
 impl NewChats {
+    /// At most `per_address` new chats per address per [`NEW_CHAT_WINDOW`]
+    /// (the `new_chats_per_address` setting).
+    pub fn new(per_address: u32) -> Self {
+        NewChats(PerAddress::new(NEW_CHAT_WINDOW, per_address))
+    }
+
     /// Counts a new conversation from `client`; `false` when it has opened
     /// too many.
     pub fn allow(&self, client: Option<std::net::IpAddr>) -> bool {

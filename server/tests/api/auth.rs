@@ -373,6 +373,35 @@ async fn the_counsellor_command_creates_an_account_that_can_log_in() {
     );
     assert_eq!(in_argv.status.code(), Some(2));
 
+    // The most chats at once can be set as the account is made (and a
+    // wrong number creates nothing).
+    let busy = [
+        "add",
+        "--login",
+        "cai",
+        "--first-name",
+        "Cai",
+        "--max-chats",
+    ];
+    let eleven = counsellor_command(
+        &url,
+        &[&busy[..], &["11"]].concat(),
+        &format!("{PASSWORD}\n"),
+    );
+    assert_eq!(eleven.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&eleven.stderr);
+    assert!(message.contains("from 1 to 10"), "{message}");
+    let five = counsellor_command(
+        &url,
+        &[&busy[..], &["5"]].concat(),
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(
+        five.status.success(),
+        "{}",
+        String::from_utf8_lossy(&five.stderr)
+    );
+
     let list = counsellor_command(&url, &["list"], "");
     assert!(list.status.success());
     let listed = String::from_utf8_lossy(&list.stdout);
@@ -381,8 +410,15 @@ async fn the_counsellor_command_creates_an_account_that_can_log_in() {
         "{listed}"
     );
     assert!(!listed.contains("bo"), "{listed}");
+    assert!(listed.contains("cai\tCai\tcounsellor\tactive"), "{listed}");
 
     let app = spawn_with(settings, None).await;
+    let max: Vec<(String, i64)> =
+        sqlx::query_as("SELECT login, max_chats FROM counsellors ORDER BY login")
+            .fetch_all(app.db.pool())
+            .await
+            .expect("read back");
+    assert_eq!(max, [("anna".to_owned(), 3), ("cai".to_owned(), 5)]);
     let response = log_in(&app, "anna", PASSWORD, None).await;
     assert_eq!(response.status(), 200);
     assert_eq!(

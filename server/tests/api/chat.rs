@@ -573,6 +573,25 @@ async fn one_address_cannot_open_endless_chats() {
     .await;
 }
 
+/// The limit is the service's setting: a service whose visitors share a
+/// guest network raises it, and the new number is what counts.
+#[tokio::test]
+async fn the_new_chat_limit_per_address_is_a_setting() {
+    let (mut settings, schema) =
+        crate::helpers::test_settings(crate::helpers::Database::Sqlite).await;
+    settings.new_chats_per_address = 3;
+    let app = crate::helpers::spawn_with(settings, schema).await;
+    for _ in 0..3 {
+        start_chat(&app).await;
+    }
+    let mut socket = connect(&app, "/ws/chat", None).await.expect("upgrade");
+    send(&mut socket, &start_frame()).await;
+    assert_eq!(
+        close_code::<ChatServerMsg>(&mut socket).await,
+        Some(close_code::TOO_FAST)
+    );
+}
+
 /// More sockets with the same token do not multiply the rate limit: the
 /// conversation as a whole may send a burst of 15.
 #[tokio::test]
