@@ -111,6 +111,22 @@ test('the coordinator sees the team and the settings', async ({ page: console })
   await logIn(console, MIA, 'Mia');
   await console.getByRole('button', { name: 'Team' }).click();
   await expect(console.getByRole('rowheader', { name: BO.login, exact: true })).toBeVisible();
+  // How many chats Bo takes at once (the test command made it 8): changed,
+  // and back again, each saved at once.
+  const boMax = console.getByRole('combobox', { name: 'Chats ad gangen for Bo' });
+  await expect(boMax).toHaveValue('8');
+  await boMax.selectOption('7');
+  await expect(console.getByRole('row').filter({ hasText: BO.login }).getByRole('combobox')).toHaveValue('7');
+  // Stored: a fresh page shows it too.
+  await console.reload();
+  await expect(console.getByText('Forbundet')).toBeVisible();
+  await console.getByRole('button', { name: 'Team' }).click();
+  await expect(boMax).toHaveValue('7');
+  await boMax.selectOption('8');
+  await console.reload();
+  await expect(console.getByText('Forbundet')).toBeVisible();
+  await console.getByRole('button', { name: 'Team' }).click();
+  await expect(boMax).toHaveValue('8');
   await expectNoSeriousA11yViolations(console);
   await console.getByRole('button', { name: 'Indstillinger' }).click();
   await expect(console.getByRole('heading', { name: 'Indstillinger' })).toBeVisible();

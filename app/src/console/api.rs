@@ -208,6 +208,8 @@ pub struct Account {
     pub password_set: bool,
     /// Opened (Unix ms).
     pub created_at: i64,
+    /// How many chats it takes at once.
+    pub max_chats: u32,
 }
 
 /// A one-time password code, shown once.
@@ -261,6 +263,17 @@ pub async fn set_role(id: i64, role: &str) -> Result<(), ApiError> {
     account_action(id, "role", serde_json::json!({ "role": role }))
         .await
         .map(drop)
+}
+
+/// How many chats an account takes at once (1 to 10).
+pub async fn set_max_chats(id: i64, max_chats: u32) -> Result<(), ApiError> {
+    account_action(
+        id,
+        "max-chats",
+        serde_json::json!({ "max_chats": max_chats }),
+    )
+    .await
+    .map(drop)
 }
 
 /// A new one-time code for an account.

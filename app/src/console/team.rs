@@ -279,6 +279,8 @@ fn TeamPage() -> impl IntoView {
             account.clone(),
         );
         let label = format!("{} ({})", account.first_name, account.login);
+        let (id, max) = (account.id, account.max_chats);
+        let max_label = fill(t().max_chats_of, "name", &account.first_name);
         view! {
             <tr>
                 <th scope="row">{account.login.clone()}</th>
@@ -286,6 +288,20 @@ fn TeamPage() -> impl IntoView {
                 <td>{role_text}</td>
                 <td>{state_text}</td>
                 <td>{if account.totp { t().totp_on } else { t().totp_off }}</td>
+                <td>
+                    <select
+                        aria-label=max_label
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse::<u32>() {
+                                act(Box::pin(api::set_max_chats(id, n)));
+                            }
+                        }
+                    >
+                        {(1..=10u32)
+                            .map(|n| view! { <option value=n.to_string() selected=n == max>{n}</option> })
+                            .collect_view()}
+                    </select>
+                </td>
                 <td>{date_time(account.created_at)}</td>
                 <td class="row-actions" aria-label=label>
                     <button
@@ -379,6 +395,7 @@ fn TeamPage() -> impl IntoView {
                             <th scope="col">{move || t().col_role}</th>
                             <th scope="col">{move || t().col_state}</th>
                             <th scope="col">{move || t().col_totp}</th>
+                            <th scope="col">{move || t().col_max_chats}</th>
                             <th scope="col">{move || t().col_created}</th>
                             <th scope="col">{move || t().col_actions}</th>
                         </tr>

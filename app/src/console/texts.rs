@@ -1135,6 +1135,10 @@ pub struct TeamTexts {
     pub col_totp: &'static str,
     /// Column: created.
     pub col_created: &'static str,
+    /// Column: how many chats at once.
+    pub col_max_chats: &'static str,
+    /// The chats-at-once choice of one account (`{name}`).
+    pub max_chats_of: &'static str,
     /// Column: actions.
     pub col_actions: &'static str,
     /// Role: counsellor.
@@ -1402,6 +1406,13 @@ impl TeamTexts {
                     "Role changed"
                 }
             }
+            "max_chats_changed" => {
+                if da {
+                    "Chats ad gangen ændret"
+                } else {
+                    "Chats at once changed"
+                }
+            }
             "password_reset_issued" => {
                 if da {
                     "Engangskode udstedt"
@@ -1523,6 +1534,8 @@ const TEAM_DA: TeamTexts = TeamTexts {
     col_state: "Status",
     col_totp: "Totrin",
     col_created: "Oprettet",
+    col_max_chats: "Chats ad gangen",
+    max_chats_of: "Chats ad gangen for {name}",
     col_actions: "Handlinger",
     role_counsellor: "Rådgiver",
     role_coordinator: "Koordinator",
@@ -1622,6 +1635,8 @@ const TEAM_EN: TeamTexts = TeamTexts {
     col_state: "State",
     col_totp: "Two-step",
     col_created: "Created",
+    col_max_chats: "Chats at once",
+    max_chats_of: "Chats at once for {name}",
     col_actions: "Actions",
     role_counsellor: "Counsellor",
     role_coordinator: "Coordinator",

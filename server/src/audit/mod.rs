@@ -49,6 +49,8 @@ pub enum Action {
     CounsellorReactivated,
     /// A coordinator changed an account's role.
     RoleChanged,
+    /// A coordinator changed how many chats an account takes at once.
+    MaxChatsChanged,
     /// A coordinator issued a one-time password-reset code.
     PasswordResetIssued,
     /// A counsellor set a new password (with a reset code or the old one).
@@ -97,6 +99,7 @@ impl Action {
             Action::CounsellorDeactivated => "counsellor_deactivated",
             Action::CounsellorReactivated => "counsellor_reactivated",
             Action::RoleChanged => "role_changed",
+            Action::MaxChatsChanged => "max_chats_changed",
             Action::PasswordResetIssued => "password_reset_issued",
             Action::PasswordChanged => "password_changed",
             Action::TotpEnabled => "totp_enabled",

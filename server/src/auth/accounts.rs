@@ -41,6 +41,8 @@ pub struct AccountSummary {
     pub password_set: bool,
     /// When it was opened (Unix milliseconds).
     pub created_at: i64,
+    /// How many chats it takes at once ([`MaxChats`]).
+    pub max_chats: u32,
 }
 
 /// A one-time password code, to be shown exactly once.
@@ -96,13 +98,14 @@ type SummaryRow = (
     Option<String>,
     String,
     i64,
+    i64,
 );
 
 const SUMMARY_COLUMNS: &str =
-    "id, login, first_name, role, active, totp_secret, password_hash, created_at";
+    "id, login, first_name, role, active, totp_secret, password_hash, created_at, max_chats";
 
 fn summary_from(row: SummaryRow) -> Result<AccountSummary, sqlx::Error> {
-    let (id, login, first_name, role, active, totp_secret, hash, created_at) = row;
+    let (id, login, first_name, role, active, totp_secret, hash, created_at, max_chats) = row;
     let role = match role.as_str() {
         "coordinator" => Role::Coordinator,
         "counsellor" => Role::Counsellor,
@@ -121,6 +124,7 @@ fn summary_from(row: SummaryRow) -> Result<AccountSummary, sqlx::Error> {
         totp: totp_secret.is_some(),
         password_set: hash != NO_PASSWORD,
         created_at,
+        max_chats: u32::try_from(max_chats).unwrap_or(0),
     })
 }
 

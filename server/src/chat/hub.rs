@@ -355,6 +355,17 @@ impl Hub {
         on_duty
     }
 
+    /// Sets how many chats an on-duty counsellor takes at once (a
+    /// coordinator changed it); the team hears of it.
+    pub fn set_max_chats(&self, counsellor: i64, max_chats: u32) {
+        let changed = lock(&self.members)
+            .get_mut(&counsellor)
+            .is_some_and(|m| std::mem::replace(&mut m.max_chats, max_chats) != max_chats);
+        if changed {
+            self.team_changed();
+        }
+    }
+
     /// Sets an on-duty counsellor's status.
     pub fn set_status(&self, counsellor: i64, status: CounsellorStatus) {
         if let Some(member) = lock(&self.members).get_mut(&counsellor) {

@@ -1032,10 +1032,11 @@ impl Console {
         if waiting.is_some_and(|c| kept_for_another(chat, &c, self.counsellor.id.0, now_millis())) {
             return send(socket, &error(ErrorCode::NotAllowed, Some(id), None)).await;
         }
-        let max_chats = chat
-            .hub
-            .member(self.counsellor.id.0)
-            .map_or(3, |m| m.max_chats);
+        // The account's maximum as stored: a coordinator may have changed
+        // it since this console clocked in, on any node.
+        let max_chats = crate::console::notes::max_chats(chat.store.db(), self.counsellor.id.0)
+            .await
+            .map_err(|e| unavailable(&StoreError::from(e)))?;
         let load = chat
             .store
             .load_of(self.counsellor.id.0)

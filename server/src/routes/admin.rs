@@ -11,6 +11,7 @@
 //! | `POST /api/admin/counsellors/{id}/deactivate` | 200 the account; its sessions end |
 //! | `POST /api/admin/counsellors/{id}/reactivate` | 200 the account |
 //! | `POST /api/admin/counsellors/{id}/role` `{role}` | 200 the account |
+//! | `POST /api/admin/counsellors/{id}/max-chats` `{max_chats}` | 200 the account; 400 `invalid_max_chats` outside 1–10 |
 //! | `POST /api/admin/counsellors/{id}/password-reset` | 200 `{code, expires_at}`; the password stops working and sessions end |
 //! | `DELETE /api/admin/counsellors/{id}/totp` | 200 the account, second factor off (lost phone) |
 //! | `GET /api/admin/audit?before=ID` | 200 `{entries, next_before}`, newest first, 50 a page |
@@ -22,7 +23,7 @@
 
 use crate::audit::{self, Action, AuditError};
 use crate::auth::AuthSettings;
-use crate::auth::accounts::{self, AccountSummary};
+use crate::auth::accounts::{self, AccountSummary, MaxChats};
 use crate::auth::counsellors::{CounsellorId, Role};
 use crate::auth::session::{AuthRejection, CurrentCounsellor};
 use crate::routes::auth::{
@@ -48,6 +49,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/admin/counsellors/{id}/deactivate", post(deactivate))
         .route("/api/admin/counsellors/{id}/reactivate", post(reactivate))
         .route("/api/admin/counsellors/{id}/role", post(change_role))
+        .route(
+            "/api/admin/counsellors/{id}/max-chats",
+            post(change_max_chats),
+        )
         .route(
             "/api/admin/counsellors/{id}/password-reset",
             post(reset_password),
@@ -244,6 +249,51 @@ async fn change_role(
         return account_error(error);
     }
     audit_account(&state, &me, Action::RoleChanged, id, role.as_str()).await;
+    answer(&state, id).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MaxChatsRequest {
+    max_chats: serde_json::Value,
+}
+
+/// `POST /api/admin/counsellors/{id}/max-chats`: how many chats the account
+/// takes at once. Chats it holds stay; the next claim or transfer counts
+/// against the new number, on every node (the check reads the database).
+async fn change_max_chats(
+    State(state): State<AppState>,
+    counsellor: CurrentCounsellor,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
+    let me = match coordinator(counsellor) {
+        Ok(me) => me,
+        Err(refused) => return refused.into_response(),
+    };
+    let request: MaxChatsRequest = match parse_body(&body) {
+        Ok(request) => request,
+        Err(bad) => return bad_body(bad),
+    };
+    let max = match MaxChats::parse(&request.max_chats.to_string()) {
+        Ok(max) => max,
+        Err(why) => return refuse(StatusCode::BAD_REQUEST, "invalid_max_chats", why),
+    };
+    let id = CounsellorId(id);
+    if let Err(error) = accounts::set_max_chats(&state.db, id, max).await {
+        return account_error(error);
+    }
+    // The team sees the new number at once where the counsellor is on duty
+    // on this node.
+    state.chat.hub.set_max_chats(id.0, max.get());
+    audit_account(
+        &state,
+        &me,
+        Action::MaxChatsChanged,
+        id,
+        &max.get().to_string(),
+    )
+    .await;
     answer(&state, id).await
 }
 

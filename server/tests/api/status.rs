@@ -14,6 +14,7 @@ use server::config::Settings;
 
 on_both_databases!(
     a_claim_past_the_counsellors_maximum_is_refused,
+    a_coordinator_sets_how_many_chats_a_counsellor_takes_at_once,
     the_team_sees_each_counsellors_status_and_load,
 );
 
@@ -53,6 +54,106 @@ async fn a_claim_past_the_counsellors_maximum_is_refused(app: TestApp) {
         .await
         .expect("row");
     assert_eq!(state, "waiting");
+}
+
+/// A team request as the console sends it (same-origin, logged in).
+async fn team_request(
+    app: &TestApp,
+    cookie: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> reqwest::Response {
+    app.client
+        .post(format!("{}{path}", app.address))
+        .header("origin", &app.address)
+        .header("cookie", cookie)
+        .json(&body)
+        .send()
+        .await
+        .expect("answered")
+}
+
+/// The coordinator lowers Anna's maximum while her console is open: the
+/// team sees the new number at once, her next claim past it is refused,
+/// and the change is in the audit log. Only coordinators may, and only to
+/// a number from 1 to 10.
+async fn a_coordinator_sets_how_many_chats_a_counsellor_takes_at_once(app: TestApp) {
+    let anna_cookie = log_in_counsellor(&app, "anna", "Anna").await;
+    let mut anna = open_console(&app, &anna_cookie).await;
+    let mia_cookie = log_in_counsellor(&app, "mia", "Mia").await;
+    let anna_id = id_of(&app, "anna").await;
+    let path = format!("/api/admin/counsellors/{anna_id}/max-chats");
+
+    // Anna cannot raise her own.
+    let refused = team_request(
+        &app,
+        &anna_cookie,
+        &path,
+        serde_json::json!({ "max_chats": 9 }),
+    )
+    .await;
+    assert_eq!(refused.status(), 403);
+    sqlx::query("UPDATE counsellors SET role = 'coordinator' WHERE login = 'mia'")
+        .execute(app.db.pool())
+        .await
+        .expect("update");
+    for wrong in [
+        serde_json::json!({ "max_chats": 0 }),
+        serde_json::json!({ "max_chats": 11 }),
+        serde_json::json!({ "max_chats": "2" }),
+        serde_json::json!({ "max_chats": 2.5 }),
+    ] {
+        let response = team_request(&app, &mia_cookie, &path, wrong.clone()).await;
+        assert_eq!(response.status(), 400, "{wrong}");
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(body["error"], "invalid_max_chats", "{wrong}");
+    }
+    let unknown = team_request(
+        &app,
+        &mia_cookie,
+        "/api/admin/counsellors/999999/max-chats",
+        serde_json::json!({ "max_chats": 2 }),
+    )
+    .await;
+    assert_eq!(unknown.status(), 404);
+
+    let changed = team_request(
+        &app,
+        &mia_cookie,
+        &path,
+        serde_json::json!({ "max_chats": 1 }),
+    )
+    .await;
+    assert_eq!(changed.status(), 200);
+    let account: serde_json::Value = changed.json().await.expect("json");
+    assert_eq!(account["max_chats"], 1);
+    expect(&mut anna, |m: &ConsoleServerMsg| match m {
+        ConsoleServerMsg::Team { counsellors } => counsellors
+            .iter()
+            .any(|c| c.id == anna_id && c.max_chats == 1)
+            .then_some(()),
+        _ => None,
+    })
+    .await;
+
+    let mut first = start_chat(&app).await;
+    visitor_says(&mut first, "a", "hej").await;
+    let taken = first_waiting(&mut anna).await;
+    claim(&mut anna, taken).await;
+    let mut second = start_chat(&app).await;
+    visitor_says(&mut second, "b", "hej").await;
+    let next = first_waiting(&mut anna).await;
+    send(&mut anna, &ConsoleClientMsg::Claim { conversation: next }).await;
+    assert_eq!(next_error(&mut anna).await, ErrorCode::TooManyChats);
+
+    let (detail,): (String,) = sqlx::query_as(
+        "SELECT detail FROM audit_log WHERE action = 'max_chats_changed' AND subject = $1",
+    )
+    .bind(format!("counsellor:{anna_id}"))
+    .fetch_one(app.db.pool())
+    .await
+    .expect("audited once");
+    assert_eq!(detail, "1");
 }
 
 async fn the_team_sees_each_counsellors_status_and_load(app: TestApp) {
