@@ -115,14 +115,14 @@ test('the coordinator sees the team and the settings', async ({ page: console })
   // and back again, each saved at once.
   const boMax = console.getByRole('combobox', { name: 'Chats ad gangen for Bo' });
   await expect(boMax).toHaveValue('8');
-  await boMax.selectOption('7');
-  await expect(console.getByRole('row').filter({ hasText: BO.login }).getByRole('combobox')).toHaveValue('7');
+  const saved = () => console.waitForResponse((r) => r.url().endsWith('/max-chats') && r.status() === 200);
+  await Promise.all([saved(), boMax.selectOption('7')]);
   // Stored: a fresh page shows it too.
   await console.reload();
   await expect(console.getByText('Forbundet')).toBeVisible();
   await console.getByRole('button', { name: 'Team' }).click();
   await expect(boMax).toHaveValue('7');
-  await boMax.selectOption('8');
+  await Promise.all([saved(), boMax.selectOption('8')]);
   await console.reload();
   await expect(console.getByText('Forbundet')).toBeVisible();
   await console.getByRole('button', { name: 'Team' }).click();
