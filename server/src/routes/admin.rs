@@ -71,6 +71,17 @@ fn coordinator(counsellor: CurrentCounsellor) -> Result<CurrentCounsellor, AuthR
     Ok(counsellor)
 }
 
+/// The logged-in coordinator and their request's JSON body, or the answer
+/// that refuses it (401/403, or 400 for a body that is not the request).
+fn coordinator_asking<T: serde::de::DeserializeOwned>(
+    counsellor: CurrentCounsellor,
+    body: &Bytes,
+) -> Result<(CurrentCounsellor, T), Box<Response>> {
+    let me = coordinator(counsellor).map_err(|refused| Box::new(refused.into_response()))?;
+    let request = parse_body(body).map_err(|bad| Box::new(bad_body(bad)))?;
+    Ok((me, request))
+}
+
 fn database_error(error: impl std::fmt::Display) -> Response {
     server_fault("a team request failed", error)
 }
@@ -127,13 +138,9 @@ async fn create(
     counsellor: CurrentCounsellor,
     body: Bytes,
 ) -> Response {
-    let me = match coordinator(counsellor) {
-        Ok(me) => me,
-        Err(refused) => return refused.into_response(),
-    };
-    let request: CreateRequest = match parse_body(&body) {
-        Ok(request) => request,
-        Err(bad) => return bad_body(bad),
+    let (me, request) = match coordinator_asking::<CreateRequest>(counsellor, &body) {
+        Ok(asked) => asked,
+        Err(refused) => return *refused,
     };
     let new = match accounts::parse_new(&request.login, &request.first_name, request.role.into()) {
         Ok(new) => new,
@@ -232,13 +239,9 @@ async fn change_role(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Response {
-    let me = match coordinator(counsellor) {
-        Ok(me) => me,
-        Err(refused) => return refused.into_response(),
-    };
-    let request: RoleRequest = match parse_body(&body) {
-        Ok(request) => request,
-        Err(bad) => return bad_body(bad),
+    let (me, request) = match coordinator_asking::<RoleRequest>(counsellor, &body) {
+        Ok(asked) => asked,
+        Err(refused) => return *refused,
     };
     let id = CounsellorId(id);
     let role = Role::from(request.role);
@@ -267,13 +270,9 @@ async fn change_max_chats(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Response {
-    let me = match coordinator(counsellor) {
-        Ok(me) => me,
-        Err(refused) => return refused.into_response(),
-    };
-    let request: MaxChatsRequest = match parse_body(&body) {
-        Ok(request) => request,
-        Err(bad) => return bad_body(bad),
+    let (me, request) = match coordinator_asking::<MaxChatsRequest>(counsellor, &body) {
+        Ok(asked) => asked,
+        Err(refused) => return *refused,
     };
     let max = match MaxChats::parse(&request.max_chats.to_string()) {
         Ok(max) => max,

@@ -541,6 +541,16 @@ async fn a_bad_hello_or_an_old_client_is_closed_with_its_code() {
     }
 }
 
+/// A further new chat from this address is closed as too fast.
+async fn a_new_chat_is_refused_as_too_fast(app: &TestApp) {
+    let mut socket = connect(app, "/ws/chat", None).await.expect("upgrade");
+    send(&mut socket, &start_frame()).await;
+    assert_eq!(
+        close_code::<ChatServerMsg>(&mut socket).await,
+        Some(close_code::TOO_FAST)
+    );
+}
+
 /// One address cannot fill the queue: after the limit, new chats are
 /// refused with a clear close code (resuming still works).
 #[tokio::test]
@@ -550,12 +560,7 @@ async fn one_address_cannot_open_endless_chats() {
     for _ in 1..server::chat::limit::NEW_CHATS_PER_ADDRESS {
         start_chat(&app).await;
     }
-    let mut socket = connect(&app, "/ws/chat", None).await.expect("upgrade");
-    send(&mut socket, &start_frame()).await;
-    assert_eq!(
-        close_code::<ChatServerMsg>(&mut socket).await,
-        Some(close_code::TOO_FAST)
-    );
+    a_new_chat_is_refused_as_too_fast(&app).await;
 
     let mut again = connect(&app, "/ws/chat", None).await.expect("upgrade");
     send(
@@ -584,12 +589,7 @@ async fn the_new_chat_limit_per_address_is_a_setting() {
     for _ in 0..3 {
         start_chat(&app).await;
     }
-    let mut socket = connect(&app, "/ws/chat", None).await.expect("upgrade");
-    send(&mut socket, &start_frame()).await;
-    assert_eq!(
-        close_code::<ChatServerMsg>(&mut socket).await,
-        Some(close_code::TOO_FAST)
-    );
+    a_new_chat_is_refused_as_too_fast(&app).await;
 }
 
 /// More sockets with the same token do not multiply the rate limit: the
