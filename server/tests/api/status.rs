@@ -6,6 +6,7 @@ use crate::helpers::TestApp;
 use crate::live::*;
 use crate::on_both_databases;
 use crate::on_both_databases_with;
+use crate::team::post;
 use crate::transfer::{claim, id_of, next_error};
 use app::protocol::chat::ChatServerMsg;
 use app::protocol::console::{ConsoleClientMsg, ConsoleServerMsg, CounsellorStatus};
@@ -56,23 +57,6 @@ async fn a_claim_past_the_counsellors_maximum_is_refused(app: TestApp) {
     assert_eq!(state, "waiting");
 }
 
-/// A team request as the console sends it (same-origin, logged in).
-async fn team_request(
-    app: &TestApp,
-    cookie: &str,
-    path: &str,
-    body: serde_json::Value,
-) -> reqwest::Response {
-    app.client
-        .post(format!("{}{path}", app.address))
-        .header("origin", &app.address)
-        .header("cookie", cookie)
-        .json(&body)
-        .send()
-        .await
-        .expect("answered")
-}
-
 /// The coordinator lowers Anna's maximum while her console is open: the
 /// team sees the new number at once, her next claim past it is refused,
 /// and the change is in the audit log. Only coordinators may, and only to
@@ -85,9 +69,9 @@ async fn a_coordinator_sets_how_many_chats_a_counsellor_takes_at_once(app: TestA
     let path = format!("/api/admin/counsellors/{anna_id}/max-chats");
 
     // Anna cannot raise her own.
-    let refused = team_request(
+    let refused = post(
         &app,
-        &anna_cookie,
+        Some(&anna_cookie),
         &path,
         serde_json::json!({ "max_chats": 9 }),
     )
@@ -103,23 +87,23 @@ async fn a_coordinator_sets_how_many_chats_a_counsellor_takes_at_once(app: TestA
         serde_json::json!({ "max_chats": "2" }),
         serde_json::json!({ "max_chats": 2.5 }),
     ] {
-        let response = team_request(&app, &mia_cookie, &path, wrong.clone()).await;
+        let response = post(&app, Some(&mia_cookie), &path, wrong.clone()).await;
         assert_eq!(response.status(), 400, "{wrong}");
         let body: serde_json::Value = response.json().await.expect("json");
         assert_eq!(body["error"], "invalid_max_chats", "{wrong}");
     }
-    let unknown = team_request(
+    let unknown = post(
         &app,
-        &mia_cookie,
+        Some(&mia_cookie),
         "/api/admin/counsellors/999999/max-chats",
         serde_json::json!({ "max_chats": 2 }),
     )
     .await;
     assert_eq!(unknown.status(), 404);
 
-    let changed = team_request(
+    let changed = post(
         &app,
-        &mia_cookie,
+        Some(&mia_cookie),
         &path,
         serde_json::json!({ "max_chats": 1 }),
     )

@@ -105,7 +105,13 @@ async fn send(
     request.send().await.expect("answered")
 }
 
-async fn post(app: &TestApp, cookie: Option<&str>, path: &str, body: Value) -> reqwest::Response {
+/// A same-origin POST of the console (logged in when `cookie` is given).
+pub(crate) async fn post(
+    app: &TestApp,
+    cookie: Option<&str>,
+    path: &str,
+    body: Value,
+) -> reqwest::Response {
     send(app, reqwest::Method::POST, cookie, path, body).await
 }
 
